@@ -28,7 +28,9 @@ if j.exists():
 else:
     rng = np.random.default_rng(0); ims = {i:(1920, 1080) for i in range(325)}
     anns = [(int(i), [100., 100., 60., 40.]) for i in rng.integers(0, 325, 788)]
-frames = sorted(ims)[:a.frames or None]; keep = set(frames)
+n_f_all,n_r_all = len(ims),len(anns)
+frames = sorted(np.random.default_rng(1).permutation(sorted(ims))[:a.frames or None].tolist()) if a.frames else sorted(ims)
+keep = set(frames)
 anns = [o for o in anns if o[0] in keep]
 fidx = {f:k for k,f in enumerate(frames)}
 rng = np.random.default_rng(0)
@@ -60,11 +62,13 @@ def per_roi():
     return m.forward_head([ro, fr])
 m.forward_head([feats(0, xr[:2]), feats(1, xf[:2])])  # warm-up
 t_sh,o1 = run(shared); t_pr,o2 = run(per_roi)
-print(f"{len(frames)} frames, {len(anns)} ROIs ({len(anns)/len(frames):.2f} per frame); synthetic input preparation {t_prep:.1f} s")
-print(f"shared frame features: {t_sh:.1f} s; one frame pass per ROI: {t_pr:.1f} s; speed-up {t_pr/t_sh:.2f}x; max |diff| {float((o1-o2).abs().max()):.2e}")
-n_f,n_r = len(ims),sum(1 for _ in (json.loads(j.read_text())['annotations'] if j.exists() else range(788)))
-scale = (n_r/len(anns) + n_f/len(frames))/2
-proj = t_sh*scale
-print(f"projected for the whole test set ({n_f} frames, {n_r} ROIs): {proj:.0f} s per model and view; "
-      f"5 folds x 2 views: {10*proj/60:.1f} min (per-ROI frames: {10*t_pr*scale/60:.1f} min)")
+t_r,_ = run(lambda: feats(0, xr)); t_f,_ = run(lambda: feats(1, xf))
+tr,tf = t_r/len(xr),t_f/len(xf)  # seconds per image in each stream
+print(f"timed subset: {len(frames)} frames, {len(anns)} ROIs ({len(anns)/len(frames):.2f} per frame); synthetic input preparation {t_prep:.1f} s")
+print(f"  shared frame features {t_sh:.1f} s; one frame pass per ROI {t_pr:.1f} s: {t_pr/t_sh:.2f}x; max |diff| {float((o1-o2).abs().max()):.2e}")
+print(f"  per image: ROI stream {1000*tr:.0f} ms, frame stream {1000*tf:.0f} ms")
+sh,pr = n_r_all*tr + n_f_all*tf,n_r_all*(tr+tf)
+print(f"whole test set ({n_f_all} frames, {n_r_all} ROIs, {n_r_all/n_f_all:.2f} per frame), projected per model and view: "
+      f"shared {sh:.0f} s, per-ROI {pr:.0f} s: {pr/sh:.2f}x")
+print(f"5 folds x 2 views on this CPU: {10*sh/60:.1f} min shared, {10*pr/60:.1f} min per-ROI")
 print(f"{a.archs} at {rs}/{fs}, bs {a.bs}, fp32; {platform.machine()}, {torch.get_num_threads()} torch threads")
