@@ -1,8 +1,123 @@
 #!/usr/bin/env bash
-# One short prepared GPU run (fits a 15-minute device budget): the second-place training step at real sizes,
-# in bf16 and fp16 with channels-last, and fp32 as the baseline, on the same warm machine.
-# Usage on the GPU machine, from the repository root (the project installed, or PYTHONPATH=.):  bash bench/gpu.sh
-set -euo pipefail
-nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
-for dt in bf16 fp16 fp32; do python bench/gpu_step.py --dtype $dt --steps 20; done
-python bench/gpu_step.py --dtype bf16 --channels-last 0 --steps 20
+# GPU benchmark of the project's real path, in one prepared run of at most 8 minutes (DEADLINE, seconds):
+#  1. a synthetic labelled split at the competition's real frame and box sizes (bench/synth_split.py), sized so that one
+#     epoch of fold 0 of 2 is STEPS steps of BS (2 x BS x STEPS ROIs, plus half a batch per fold that drop_last drops);
+#  2. `fathomnbs-train --preset second-place` (V2-M on the ROI at 224, V2-S on the frame at 384, pretrained=False),
+#     one epoch of fold 0, with --profile true, in four settings: bf16, fp16 and fp32 with channels-last, and bf16
+#     without it; from each run's fold0/steps.csv (bench/gpu_summary.py): median step, ROI pairs/s, the share of time
+#     spent waiting for data, peak memory, and the projected time of 5 folds x 50 epochs over 23,700 ROIs;
+#  3. `fathomnbs-predict` with the bf16 run on a test-shaped unlabelled split (TEST_FRAMES frames, ~2.42 ROIs each),
+#     projected to the 788 test ROIs x 5 folds (x 2 views, the default TTA).
+# bench/gpu_step.py is the plain-PyTorch-loop comparison (synthetic tensors, no data loading); this script does not run it.
+# Usage, from anywhere, on the GPU machine (the project importable: installed, or this checkout, which is put on PYTHONPATH):
+#   bash bench/gpu.sh            results table to $OUT/gpu_results.txt if $OUT is set, else bench/gpu_results.txt
+#   DRY=1 bash bench/gpu.sh      print the commands only (and check the summariser); runs nothing else
+# Knobs (environment): STEPS BS TEST_FRAMES DEADLINE T_TRAIN T_PREDICT PY TRAIN PREDICT TEST_JSON, KEEP=1 (keep the
+# temporary folder), ALLOW_CPU=1 (run without a GPU).
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+ROOT=$PWD
+export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
+PY=${PY:-python3}
+# the console scripts when installed, else the same entry points (pyproject.toml's [project.scripts]) through bench/entry.py
+# (TRAIN and PREDICT may also be given in the environment)
+if [[ -z ${TRAIN:-} ]]; then command -v fathomnbs-train >/dev/null 2>&1 && TRAIN=fathomnbs-train || TRAIN="$PY bench/entry.py fathomnbs-train"; fi
+if [[ -z ${PREDICT:-} ]]; then command -v fathomnbs-predict >/dev/null 2>&1 && PREDICT=fathomnbs-predict || PREDICT="$PY bench/entry.py fathomnbs-predict"; fi
+
+STEPS=${STEPS:-12}; BS=${BS:-32}; TEST_FRAMES=${TEST_FRAMES:-40}
+DEADLINE=${DEADLINE:-480}                       # seconds for the whole script
+T_ENV=60; T_SYNTH=90; T_TRAIN=${T_TRAIN:-120}; T_PREDICT=${T_PREDICT:-90}   # each step's own timeout
+PREDICT_MIN=${PREDICT_MIN:-45}                  # kept back from the training runs so that prediction can still run
+NW=$(nproc)
+ROIS=$(( 2*BS*STEPS + BS ))                     # fold 0 trains on ROIS/2 = STEPS full batches + half a batch
+FRAMES=$(( (ROIS*100 + 241) / 242 ))            # at the test set's 2.42 ROIs per frame
+SETTINGS=("bf16 true" "fp16 true" "no true" "bf16 false")   # --mixed-precision, --channels-last
+name() { local mp=${1/no/fp32}; [[ $2 == true ]] && echo "$mp, channels-last" || echo "$mp, no channels-last"; }
+tag() { local mp=${1/no/fp32}; [[ $2 == true ]] && echo "${mp}_cl" || echo "${mp}_nocl"; }
+
+T0=$SECONDS
+if [[ -n ${DRY:-} ]]; then TMP=/tmp/fathomnbs-gpu.DRY; else TMP=$(mktemp -d "${TMPDIR:-/tmp}/fathomnbs-gpu.XXXXXX"); fi
+[[ -z ${KEEP:-} && -z ${DRY:-} ]] && trap 'rm -rf "$TMP"' EXIT
+RES=${OUT:+$OUT/gpu_results.txt}; RES=${RES:-$ROOT/bench/gpu_results.txt}
+LOGS=${OUT:+$OUT/gpu_logs}; LOGS=${LOGS:-$TMP/logs}
+[[ -z ${DRY:-} ]] && mkdir -p "$LOGS"
+WALL=; RESERVE=0   # the last step's wall time; seconds of the deadline kept for later steps
+
+# step NAME SECONDS CMD...: run CMD under its own timeout (capped by what the deadline leaves), output to $LOGS/NAME.log
+step() {
+  local nm=$1 lim=$2; shift 2
+  local left=$(( DEADLINE - (SECONDS - T0) - RESERVE ))
+  WALL=
+  (( lim > left )) && lim=$left
+  if [[ -n ${DRY:-} ]]; then echo "+ [$nm; timeout ${lim}s] $*"; return 0; fi
+  if (( lim < 10 )); then echo "+ [$nm] skipped: the ${DEADLINE} s deadline is reached"; echo "skipped: deadline" >"$LOGS/$nm.log"; return 124; fi
+  echo "+ [$nm; timeout ${lim}s] $*"
+  local t=$(date +%s.%N)
+  timeout -k 10 "$lim" "$@" >"$LOGS/$nm.log" 2>&1; local rc=$?
+  WALL=$(awk -v a="$t" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
+  if (( rc )); then
+    echo "  FAILED (exit $rc$( ((rc==124)) && echo ': timed out')) after ${WALL}s; the log's last lines:"
+    grep -v -e FutureWarning -e '^  warnings.warn(' "$LOGS/$nm.log" | tail -n 15 | sed 's/^/  | /'
+  else echo "  ok in ${WALL}s"; fi
+  return $rc
+}
+skip() { echo "+ [$1] skipped: $2"; [[ -n ${DRY:-} ]] || echo "skipped: $2" >"$LOGS/$1.log"; }
+
+echo "== fathomnbs GPU benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
+if [[ -n ${DRY:-} ]]; then echo "+ nvidia-smi --query-gpu=name,memory.total --format=csv,noheader"; GPU="(dry run)"
+else GPU=$(timeout 20 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader 2>&1 | head -n 4); echo "$GPU"; fi
+VERS='import sys, torch, timm, fastai; print(f"python {sys.version.split()[0]}, torch {torch.__version__} (CUDA {torch.version.cuda}), timm {timm.__version__}, fastai {fastai.__version__}; cuda available: {torch.cuda.is_available()}")'
+if [[ -n ${DRY:-} ]]; then echo "+ $PY -c '$VERS'"; VER="(dry run)"
+else
+  VER=$(timeout $T_ENV $PY -W ignore -c "$VERS" 2>&1 | tail -n 1); echo "$VER"
+  if [[ $VER != *"cuda available: True"* && -z ${ALLOW_CPU:-} ]]; then
+    echo "no CUDA GPU here: this benchmark is for a GPU machine (DRY=1 prints its commands; ALLOW_CPU=1 runs it anyway)"; exit 1
+  fi
+fi
+echo "train: $TRAIN | predict: $PREDICT | $NW CPU cores | split: $FRAMES frames, $ROIS ROIs -> fold 0 of 2: $STEPS steps of $BS"
+
+SPLIT=$TMP/split; TESTSPLIT=$TMP/test; CACHE=$TMP/cache
+TJ=(); [[ -n ${TEST_JSON:-} ]] && TJ=(--test-json "$TEST_JSON")
+step synth $T_SYNTH $PY bench/synth_split.py --frames $FRAMES --rois $ROIS --out "$SPLIT" --labelled --seed 0 --workers "$NW" ${TJ[@]+"${TJ[@]}"}
+OK_SPLIT=$?
+[[ -z ${DRY:-} ]] && grep -h '^note\|frames,' "$LOGS/synth.log" | sed 's/^/  /'
+step synth_test 30 $PY bench/synth_split.py --frames $TEST_FRAMES --out "$TESTSPLIT" --unlabelled --seed 1 --workers "$NW" ${TJ[@]+"${TJ[@]}"}
+OK_TEST=$?
+[[ -z ${DRY:-} ]] && grep -h '^note\|frames,' "$LOGS/synth_test.log" | sed 's/^/  /'
+
+ROWS=(); OK_RUN=1
+RESERVE=$PREDICT_MIN
+for s in "${SETTINGS[@]}"; do
+  set -- $s; mp=$1; cl=$2; k=$(tag $mp $cl); RUN=$TMP/run_$k
+  if (( OK_SPLIT )); then skip train_$k "no training split"; ROWS+=("| $(name $mp $cl) | no training split | | | | | | | |"); continue; fi
+  step train_$k $T_TRAIN $TRAIN --preset second-place --data "$SPLIT" --out "$RUN" --pretrained false --epochs 1 --folds 2 \
+    --run-folds 0 --bs $BS --num-workers $NW --mixed-precision $mp --channels-last $cl --profile true --export false --cache "$CACHE"
+  rc=$?; [[ $k == bf16_cl ]] && OK_RUN=$rc
+  [[ -n ${DRY:-} ]] && continue
+  $PY bench/gpu_summary.py config "$RUN" | sed 's/^/  /'
+  r=$($PY bench/gpu_summary.py steps "$RUN/fold0/steps.csv" "$(name $mp $cl)"); echo "  $r"; ROWS+=("$r")
+  [[ -n ${OUT:-} && -f $RUN/fold0/steps.csv ]] && cp "$RUN/fold0/steps.csv" "$OUT/steps_$k.csv"
+done
+
+RESERVE=0
+PRED=$TMP/pred
+if (( OK_TEST )); then skip predict "no test split"
+elif (( OK_RUN )); then skip predict "the bf16 channels-last run did not finish"
+else step predict $T_PREDICT $PREDICT "$TMP/run_$(tag bf16 true)" "$TESTSPLIT" --out "$PRED" --bs 64; fi
+if [[ -n ${DRY:-} ]]; then
+  echo "(dry run: nothing was run; the summariser's own check follows)"; $PY bench/gpu_summary.py selftest; exit 0
+fi
+PL=$($PY bench/gpu_summary.py predict "$LOGS/predict.log" ${WALL:+--wall $WALL} --pred "$PRED")
+
+{ echo "fathomnbs GPU benchmark, $(date -u +%Y-%m-%d), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
+  echo "GPU: $GPU"; echo "$VER"; echo "$NW CPU cores, --num-workers $NW"
+  echo "second-place preset (V2-M ROI 224 + V2-S frame 384, pretrained=False), batch $BS, fold 0 of 2 of a synthetic split of $FRAMES full-size frames / $ROIS ROIs; first 2 steps left out"
+  echo "projection: (23,700 x 4/5)/bs x (median step + median data wait) x 1.15 for validation, x 5 folds x 50 epochs"
+  echo
+  $PY bench/gpu_summary.py header
+  printf '%s\n' "${ROWS[@]}"
+  echo
+  echo "$PL"
+  echo "total: $(( SECONDS - T0 )) s of the ${DEADLINE} s deadline"
+} > "$RES.tmp"
+echo; echo "== results ($RES)"; cat "$RES.tmp"; mv "$RES.tmp" "$RES"
