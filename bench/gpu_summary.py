@@ -75,6 +75,7 @@ def config_line(run, keys=('mixed_precision', 'channels_last', 'bs', 'num_worker
     f = Path(run)/'config.json'
     if not f.exists(): return f"{Path(run).name}: no config.json"
     d = json.loads(f.read_text())
+    d = d.get("config", d)  # format 2 nests the config; the first format was flat
     return f"{Path(run).name}: " + ', '.join(f"{k}={d.get(k, '(absent)')}" for k in keys)
 
 def selftest():

