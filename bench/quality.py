@@ -10,7 +10,8 @@ warnings.filterwarnings('ignore')
 from pathlib import Path
 from fastai.learner import defaults
 from fastai.callback.progress import ProgressCallback
-from fathomnbs.train import preset, train
+from fathomnbs.run import preset
+from fathomnbs.train import train
 
 VARIANTS = {
     'base': {},                                                   # the sample preset: two streams, lambda 1

@@ -6,10 +6,10 @@ Docs: https://fathomnbs.github.io/fathomnbs/cli.html.md"""
 
 # %% ../nbs/10_cli.ipynb #d4145f9d
 from __future__ import annotations
-import argparse, dataclasses, json, sys, time, warnings
+import argparse, dataclasses, json, os, sys, time, warnings
 from pathlib import Path
 
-from .run import TrainConfig, PRESETS, preset, config_dict, config_from_dict
+from .run import TrainConfig, PRESETS, preset, config_dict, config_from_dict, check_config
 
 # %% auto #0
 __all__ = ['taxonomy_main', 'score_main', 'download_main', 'parse_value', 'train_parser', 'train_config', 'train_main',
@@ -50,8 +50,12 @@ def score_main(argv=None)->int:
     p.add_argument('solution', help="solution CSV: annotation_id,concept_name")
     a = p.parse_args(argv)
     from fathomnbs.taxonomy import score, MAX_DIST
-    try: s,rows = score(a.submission, a.solution, per_row=True)
+    try:
+        with warnings.catch_warnings(record=True) as ws:
+            warnings.simplefilter('always')
+            s,rows = score(a.submission, a.solution, per_row=True)
     except (ValueError, OSError) as e: return _fail(e)
+    for w in ws: print(f"warning: {w.message}", file=sys.stderr)
     print(f"{len(rows)} annotations; exact: {(rows==0).mean():.1%}; distance 12: {(rows==MAX_DIST).mean():.1%}")
     print(f"{s:.6f}")
     return 0
@@ -60,18 +64,28 @@ def score_main(argv=None)->int:
 def download_main(argv=None)->int:
     "Console script: fathomnbs-download"
     p = argparse.ArgumentParser(prog='fathomnbs-download', description="Download a FathomNet split: frames, ROI crops and "
-                                "annotations.csv; resumable, never stops at one failure")
+                                "annotations.csv; resumable, never stops at one failure; Ctrl-C stops it and keeps what is done")
     p.add_argument('dataset_json', help="COCO json of the split (dataset_train.json or dataset_test.json)")
     p.add_argument('out_dir', help="folder to write images/, rois/ and annotations.csv to")
     p.add_argument('--workers', type=int, default=8, help="parallel downloads (default: 8)")
     p.add_argument('--retries', type=int, default=4, help="attempts after the first, for transient failures (default: 4)")
     p.add_argument('--timeout', type=float, default=60, help="seconds per attempt (default: 60)")
+    p.add_argument('--no-verify', action='store_true', help="trust the files already on disk (default: decode them and replace broken ones)")
     a = p.parse_args(argv)
     from fathomnbs.download import download
     from fathomnbs.data import DataError
-    try: r = download(a.dataset_json, a.out_dir, workers=a.workers, retries=a.retries, timeout=a.timeout, progress=sys.stdout.isatty())
+    tty = sys.stdout.isatty()
+    try: r = download(a.dataset_json, a.out_dir, workers=a.workers, retries=a.retries, timeout=a.timeout, progress=tty,
+                      verify=not a.no_verify, log=None if tty else (lambda m: print(m, flush=True)))
     except (DataError, OSError) as e: return _fail(e)
     out = Path(a.out_dir)
+    if tty: print()  # the bar's line ends here
+    for f in r['repaired']: print(f"replaced a broken file: {f}")
+    done = r['fetched']+r['cropped']+r['skipped']
+    if r['interrupted']:
+        print(f"interrupted: {done} of {r['frames']} frames are complete and kept; annotations.csv lists the {r['rois']} ROIs on disk; "
+              "run the same command again to resume", flush=True)
+        sys.stderr.flush(); os._exit(130)  # frames still in flight are abandoned (their partial files are removed on resume)
     print(f"{r['frames']} frames: {r['fetched']} fetched, {r['cropped']} re-cropped from disk, {r['skipped']} already complete, {r['failed']} failed")
     print(f"{r['rois']} ROIs on disk; annotations.csv written to {out/'annotations.csv'}")
     if r['failed']:
@@ -149,7 +163,11 @@ def train_config(a:argparse.Namespace, p:argparse.ArgumentParser)->TrainConfig:
         if f.name=='preset' or v is None: continue
         try: cli[f.name] = parse_value(v, getattr(base, f.name))
         except (ValueError, json.JSONDecodeError) as e: p.error(f"--{f.name.replace('_', '-')} {v!r}: {e}")
-    return config_from_dict({**d, **config_dict(dataclasses.replace(base, **cli))})
+    if isinstance(cli.get('mixed_precision'), bool): cli['mixed_precision'] = 'fp16' if cli['mixed_precision'] else 'no'  # as before
+    cfg = config_from_dict({**d, **config_dict(dataclasses.replace(base, **cli))})
+    try: check_config(cfg)  # choices, folds, views: usage errors, before any heavy import
+    except ValueError as e: p.error(str(e))
+    return cfg
 
 # %% ../nbs/10_cli.ipynb #12b58798
 def train_main(argv=None)->int:
@@ -165,6 +183,10 @@ def train_main(argv=None)->int:
     from fathomnbs.data import DataError
     try: s = train(cfg, a.data, a.out)
     except (DataError, TrainingError, ValueError, OSError) as e: return _fail(e)
+    except KeyboardInterrupt:
+        print(f"interrupted: {a.out} keeps the finished folds and the last finished epoch of the current one; "
+              "run the same command to resume", file=sys.stderr)
+        return 130
     if s: print_summary(s)
     return 0
 
@@ -195,10 +217,14 @@ def predict_main(argv=None)->int:
     t0 = time.time()
     try:
         t = predict(a.run, a.split, a.out, coco=a.coco, decode=a.decode, combine=a.combine, tta=False if a.no_tta else None,
-                    threshold=a.threshold, folds=folds, bs=a.bs, device=a.device, progress=sys.stdout.isatty())
+                    threshold=a.threshold, folds=folds, bs=a.bs, device=a.device, progress=True if sys.stdout.isatty() else 'log')
     except (DataError, ValueError, OSError) as e: return _fail(e)
+    except KeyboardInterrupt:
+        print(f"interrupted: nothing was written to {a.out} (an earlier prediction there is unchanged)", file=sys.stderr)
+        return 130
     out = Path(a.out)
     print(f"predicted {len(t)} annotations in {time.time()-t0:.1f} s")
+    if t.attrs.get('replaced'): print(f"note: replaced the earlier prediction in {out} (every file of it)")
     print(f"{len(t)} annotations of {t['image_id'].nunique()} frames -> {out/'submission.csv'}, {out/'predictions.csv'}, {out/'results.json'}")
     if (out/'warnings.csv').exists(): print(f"{len(pd.read_csv(out/'warnings.csv'))} input problem(s) handled; see {out/'warnings.csv'}")
     if (out/'score.txt').exists():

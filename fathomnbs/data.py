@@ -18,7 +18,7 @@ from .taxonomy import load_taxonomy, fmt_ids
 
 # %% auto #0
 __all__ = ['COLS', 'FRAME_EXTS', 'DataError', 'to_rgb8', 'load_rgb', 'fit_min_size', 'read_coco', 'read_annotations_csv',
-           'read_split', 'copy_split', 'crop_box', 'cut_row', 'add_folds', 'bundle_split', 'show_pairs']
+           'read_split', 'copy_split', 'check_images', 'crop_box', 'cut_row', 'add_folds', 'bundle_split', 'show_pairs']
 
 # %% ../nbs/01_data.ipynb #672e1bbd
 COLS = ['annotation_id', 'image_id', 'roi', 'frame', 'x', 'y', 'w', 'h', 'frame_w', 'frame_h', 'label']
@@ -204,6 +204,33 @@ def copy_split(src:str|Path, dst:str|Path, n_frames:int=None)->Path:
             d['annotations'] = [o for o in d['annotations'] if o['image_id'] in set(keep)]
         (dst/j.name).write_text(json.dumps(d))
     return dst
+
+# %% ../nbs/01_data.ipynb #137d8925
+def _decodes(p, full:bool)->str|None:
+    "None if the image file opens (and, if `full`, decodes completely), else what is wrong"
+    try:
+        with Image.open(p) as im:
+            if full: im.load()
+        return None
+    except Exception as e: return f"{type(e).__name__}: {e}"
+
+def check_images(df:pd.DataFrame, # a split table (`read_split`)
+                 full:bool=True, # decode every ROI completely (else read the headers only)
+                )->tuple[pd.DataFrame, list[str]]:
+    "The split with unreadable ROIs set to be cut from their frames, and a note for each; `DataError` for what cannot be replaced"
+    bad_roi = {i:err for i,p in df['roi'].items() if p is not None and not pd.isna(p) and (err:=_decodes(p, full))}
+    frames = df['frame'].dropna().unique()
+    bad_frames = {p:err for p in frames if (err:=_decodes(p, False))}
+    if bad_frames:
+        raise DataError("unreadable frame file(s): " + '; '.join(f"{p} ({e})" for p,e in list(bad_frames.items())[:5])
+                        + (f" ... ({len(bad_frames)} in all)" if len(bad_frames)>5 else ''))
+    rows = df.loc[list(bad_roi)]
+    cannot = rows[rows['frame'].isna() | rows['w'].isna()]
+    if len(cannot): raise DataError("unreadable ROI file(s) with no box and frame to cut them from: "
+                                    + ', '.join(map(str, cannot['roi'][:5])) + (f" ... ({len(cannot)} in all)" if len(cannot)>5 else ''))
+    notes = [f"{df.at[i, 'roi']} is unreadable ({e}); cut from its frame with the box instead" for i,e in bad_roi.items()]
+    df = df.copy(); df.loc[list(bad_roi), 'roi'] = None
+    return df, notes
 
 # %% ../nbs/01_data.ipynb #a40bc738
 def crop_box(img:Image.Image, # the frame as loaded

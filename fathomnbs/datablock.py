@@ -6,7 +6,7 @@ Docs: https://fathomnbs.github.io/fathomnbs/datablock.html.md"""
 
 # %% ../nbs/03_datablock.ipynb #97d53e76
 from __future__ import annotations
-import hashlib, os
+import hashlib, numbers, os
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -208,7 +208,7 @@ VIEWS = ('roi', 'frame')  # the 2nd-place inputs
 
 def view_stats(stats, n:int)->list:
     "One (mean, std) per view, from one pair for all views or a list of pairs"
-    one = len(stats)==2 and all(isinstance(o, (int, float)) for o in stats[0])
+    one = len(stats)==2 and all(isinstance(o, numbers.Real) for o in stats[0])
     per = [tuple(stats)]*n if one else [tuple(o) for o in stats]
     if len(per)!=n: raise ValueError(f"{len(per)} normalisations for {n} views")
     return per

@@ -6,8 +6,8 @@ Docs: https://fathomnbs.github.io/fathomnbs/download.html.md"""
 
 # %% ../nbs/02_download.ipynb #72c30a59
 from __future__ import annotations
-import io, random, time, urllib.error, urllib.request
-from concurrent.futures import ThreadPoolExecutor, as_completed
+import io, random, threading, time, urllib.error, urllib.request
+from concurrent.futures import ThreadPoolExecutor, as_completed, wait
 from pathlib import Path
 
 import pandas as pd
@@ -15,7 +15,7 @@ from PIL import Image
 from fastprogress.fastprogress import progress_bar
 
 from .taxonomy import atomic_write
-from .data import read_coco
+from .data import read_coco, DataError
 
 # %% auto #0
 __all__ = ['FetchError', 'fetch_image', 'download']
@@ -52,19 +52,31 @@ def fetch_image(url:str, # http(s) or file URL
 
 
 # %% ../nbs/02_download.ipynb #a0e0e21f
-def _do_image(out:Path, image_id:int, url:str, anns:pd.DataFrame, fetch_kw:dict)->str:
-    "Fetch (or reuse) one frame and cut its ROIs; returns 'skipped', 'cropped' or 'fetched'"
+def _readable(p:Path)->bool:
+    "Whether an image file decodes completely"
+    try:
+        with Image.open(p) as im: im.load()
+        return True
+    except Exception: return False
+
+class _Stopped(Exception): "The download was interrupted before this frame started"
+
+def _do_image(out:Path, image_id:int, url:str, anns:pd.DataFrame, fetch_kw:dict, verify:bool=True, stop=None)->tuple[str, list[str]]:
+    "Fetch (or reuse) one frame and cut its ROIs; returns what was done ('skipped', 'cropped', 'fetched') and the broken files replaced"
+    if stop is not None and stop.is_set(): raise _Stopped()
     fp = out/'images'/f'{image_id}.png'
     rois = [(out/'rois'/f'{image_id}_{a}.png', (x, y, x+w, y+h)) for a,x,y,w,h in anns[['annotation_id', 'x', 'y', 'w', 'h']].itertuples(index=False)]
+    broken = [p for p in (fp, *(p for p,_ in rois)) if verify and p.exists() and not _readable(p)]
+    for p in broken: p.unlink()  # a damaged file is fetched or cut again, never trusted
     todo = [(p,b) for p,b in rois if not p.exists()]
-    if fp.exists() and not todo: return 'skipped'
+    if fp.exists() and not todo: return 'skipped', []
     if fp.exists():
         im = Image.open(fp); im.load(); how = 'cropped'
     else:
         data,im = fetch_image(url, **fetch_kw)
         atomic_write(fp, data if im.format=='PNG' else _png_bytes(im)); how = 'fetched'
     for p,b in todo: atomic_write(p, _png_bytes(im.crop(b)))
-    return how
+    return how, [str(p) for p in broken]
 
 
 # %% ../nbs/02_download.ipynb #aee76b3d
@@ -74,32 +86,50 @@ def download(coco_json:str|Path, # the competition COCO json (train or test)
              retries:int=4, # attempts after the first, for transient failures
              backoff:float=1., # first wait between attempts, in seconds (doubles)
              timeout:float=60, # seconds per attempt
-             progress:bool=True, # show a progress bar
+             progress:bool=True, # show a progress bar (in a terminal)
+             verify:bool=True, # decode the files already on disk, and replace the broken ones
+             log=None, # outside a terminal: a function that gets a progress line every `every` seconds (e.g. `print`)
+             every:float=5., # seconds between progress lines
             )->dict:
-    "Download a split like the official script does, robustly; returns counts and the failures"
+    "Download a split like the official script does, robustly; returns counts and the failures. Ctrl-C stops it cleanly"
     df = read_coco(coco_json)
     out = Path(out)
+    for d in (out, out/'images', out/'rois'):
+        if d.exists() and not d.is_dir(): raise DataError(f"{d}: is a file; the split needs a folder there")
     (out/'images').mkdir(parents=True, exist_ok=True); (out/'rois').mkdir(exist_ok=True)
     for t in list((out/'images').glob('.*.tmp'))+list((out/'rois').glob('.*.tmp')): t.unlink(missing_ok=True)  # left by an interrupted run
     groups = {i:g for i,g in df.groupby('image_id', sort=True)}
     urls = df.groupby('image_id')['coco_url'].first()
-    counts,failures = dict(skipped=0, cropped=0, fetched=0, failed=0),[]
+    counts,failures,repaired = dict(skipped=0, cropped=0, fetched=0, failed=0),[],[]
     kw = dict(retries=retries, backoff=backoff, timeout=timeout)
-    with ThreadPoolExecutor(max(1, workers)) as ex:
-        futs = {ex.submit(_do_image, out, i, urls[i], g, kw):i for i,g in groups.items()}
+    stop,interrupted,t0,last = threading.Event(),False,time.time(),time.time()
+    ex = ThreadPoolExecutor(max(1, workers))
+    futs = {ex.submit(_do_image, out, i, urls[i], g, kw, verify, stop):i for i,g in groups.items()}
+    try:
         it = as_completed(futs)
-        for f in (progress_bar(it, total=len(futs)) if progress else it):
+        for n,f in enumerate(progress_bar(it, total=len(futs)) if progress else it, 1):
             i = futs[f]
-            try: counts[f.result()] += 1
+            try:
+                how,bad = f.result(); counts[how] += 1; repaired += bad
             except Exception as e:
                 counts['failed'] += 1
                 failures.append(dict(image_id=i, url=urls[i], n_rois=len(groups[i]), error=str(e)))
+            if log and (time.time()-last>=every or n==len(futs)):
+                last = time.time()
+                log(f"{n}/{len(futs)} frames, {n/max(last-t0, 1e-9):.1f}/s, {counts['failed']} failed")
+    except KeyboardInterrupt:  # stop at once: queued frames are dropped, the ones in flight get a moment to finish
+        interrupted = True; stop.set()
+        for f in futs: f.cancel()
+        wait([f for f in futs if f.running()], timeout=2)
+    ex.shutdown(wait=not interrupted, cancel_futures=True)
     fail_csv = out/'download_failures.csv'
-    if failures: pd.DataFrame(failures).sort_values('image_id').to_csv(fail_csv, index=False)
-    elif fail_csv.exists(): fail_csv.unlink()
+    if failures: atomic_write(fail_csv, pd.DataFrame(failures).sort_values('image_id').to_csv(index=False).encode())
+    elif fail_csv.exists() and not interrupted: fail_csv.unlink()
     on_disk = df[[(out/'rois'/f'{i}_{a}.png').exists() for i,a in zip(df['image_id'], df['annotation_id'])]]
     csv = pd.DataFrame({'path':[f'rois/{i}_{a}.png' for i,a in zip(on_disk['image_id'], on_disk['annotation_id'])], 'label':on_disk['label']})
     atomic_write(out/'annotations.csv', csv.to_csv(index=False).encode())
-    return dict(**counts, frames=len(groups), rois=len(on_disk), rois_missing=len(df)-len(on_disk),
-                failures=pd.DataFrame(failures, columns=['image_id', 'url', 'n_rois', 'error']))
+    src = Path(coco_json)  # the json travels with the split: every annotation stays known, downloaded or not
+    if not (out/src.name).exists() or not (out/src.name).samefile(src): atomic_write(out/src.name, src.read_bytes())
+    return dict(**counts, frames=len(groups), rois=len(on_disk), rois_missing=len(df)-len(on_disk), interrupted=interrupted,
+                repaired=sorted(repaired), failures=pd.DataFrame(failures, columns=['image_id', 'url', 'n_rois', 'error']))
 

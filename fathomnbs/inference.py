@@ -6,7 +6,7 @@ Docs: https://fathomnbs.github.io/fathomnbs/inference.html.md"""
 
 # %% ../nbs/08_inference.ipynb #191bd44e
 from __future__ import annotations
-import json, warnings
+import json, os, shutil, tempfile, warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,16 +18,16 @@ from torchvision.transforms.v2 import functional as TF
 from torchvision.transforms import InterpolationMode
 from fastprogress.fastprogress import progress_bar
 
-from .taxonomy import load_taxonomy, score, RANKS, ROOT
+from .taxonomy import load_taxonomy, score, progress_lines, RANKS, ROOT
 from .data import read_split, load_rgb, cut_row, fit_min_size, DataError
 from .datablock import FrameCache, view_stats
 from .model import StreamNet, main_logits
 from .loss import decode_probs, dist_tensor
-from .run import TrainConfig, RunDir, build_model
+from .run import TrainConfig, RunDir, build_model, resolve
 
 # %% auto #0
-__all__ = ['FoldModel', 'load_run', 'Inputs', 'tta_view', 'frame_features', 'roi_logits', 'predict_logits', 'combine_folds',
-           'node_matrix', 'prediction_table', 'check_submission', 'read_any', 'predict', 'plot_report']
+__all__ = ['PREDICT_OUTPUTS', 'FoldModel', 'load_run', 'Inputs', 'tta_view', 'frame_features', 'roi_logits', 'predict_logits',
+           'combine_folds', 'node_matrix', 'prediction_table', 'check_submission', 'read_any', 'predict', 'plot_report']
 
 # %% ../nbs/08_inference.ipynb #eeec3561
 @dataclass
@@ -66,6 +66,7 @@ def load_run(run:str|Path, # a run folder written by `fathomnbs-train`
 class Inputs:
     "Loads each view of a split table for inference, noting every fallback in `self.warnings`"
     def __init__(self, df:pd.DataFrame, cfg:TrainConfig, cache='default'):
+        if cfg.stats is None or (cfg.aug is not None and not cfg.aug): cfg = resolve(cfg)  # a preset not yet resolved
         self.df,self.cfg = df.reset_index(drop=True),cfg
         self.stats = view_stats(cfg.stats, len(cfg.views))  # one (mean, std) per view
         self.tta_style = cfg.tta if cfg.tta!='none' else 'second-place'
@@ -123,6 +124,11 @@ def tta_view(x:torch.Tensor, # a batch of pixels in [0, 1]
     raise ValueError(f"unknown TTA style {style!r}")
 
 # %% ../nbs/08_inference.ipynb #6c0bb636
+def _progress(it, label:str, progress):
+    "A bar (`progress=True`, in a terminal), lines for a log (`'log'`), or nothing"
+    if progress=='log': return progress_lines(it, len(it), label)
+    return progress_bar(it) if progress else it
+
 @torch.no_grad()
 def frame_features(fms:list[FoldModel], inp:Inputs, tta:bool=True, bs:int=32, progress:bool=True)->list|None:
     "Features of each frame, per fold model and view, computed once per frame: [model][frame][view] (None: frame unreadable)"
@@ -133,7 +139,7 @@ def frame_features(fms:list[FoldModel], inp:Inputs, tta:bool=True, bs:int=32, pr
     nv = 2 if tta else 1
     ffeat = [[None]*len(inp.frames) for _ in fms]
     fb = list(range(0, len(inp.frames), bs))
-    for s in (progress_bar(fb) if progress else fb):
+    for s in _progress(fb, 'frame batches', progress):
         ids = inp.frames[s:s+bs]
         arrs = [inp.frame(i) for i in ids]
         ok = [k for k,a in enumerate(arrs) if a is not None]
@@ -178,7 +184,7 @@ def roi_logits(fms:list[FoldModel], inp:Inputs, ffeat:list|None, tta:bool=True, 
     roi_views = [(j, v) for j,v in enumerate(cfg.views) if v!='frame']
     out = np.zeros((len(fms), len(df), len(load_taxonomy())), dtype=np.float32)
     rb = list(range(0, len(df), bs))
-    for s in (progress_bar(rb) if progress else rb):
+    for s in _progress(rb, 'ROI batches', progress):
         rows = df.iloc[s:s+bs]
         rois,frames,keep = [],[],[]
         for k,(_,r) in enumerate(rows.iterrows()):
@@ -293,6 +299,16 @@ def _prior(run:Path, tax)->np.ndarray:
     c = np.bincount([tax.idx[o] for o in pd.read_csv(f)['label']], minlength=len(tax)).astype(np.float32)
     return c/c.sum()
 
+PREDICT_OUTPUTS = ('submission.csv', 'predictions.csv', 'probs.npy', 'results.json', 'warnings.csv', 'score.txt', 'report.png')
+
+def _swap_in(tmp:Path, out:Path)->bool:
+    "Move the files of `tmp` into `out`, after removing every output of an earlier prediction there; True if there was one"
+    had = any((out/f).exists() for f in PREDICT_OUTPUTS)
+    for f in PREDICT_OUTPUTS: (out/f).unlink(missing_ok=True)
+    for f in tmp.iterdir(): os.replace(f, out/f.name)
+    tmp.rmdir()
+    return had
+
 def predict(run:str|Path, # run directory of `fathomnbs-train`
             split:str|Path=None, # split folder (or a COCO json)
             out:str|Path='predictions', # folder for the outputs
@@ -305,6 +321,7 @@ def predict(run:str|Path, # run directory of `fathomnbs-train`
            )->pd.DataFrame:
     "Predict every annotation of a split with a trained run; write submission, predictions, COCO results"
     run,out = Path(run),Path(out)
+    if out.exists() and not out.is_dir(): raise ValueError(f"{out}: is a file; --out must be a folder")
     tax = load_taxonomy(); D = dist_tensor()
     df = read_any(split, coco)
     cfg,fms = load_run(run, folds, device)
@@ -322,20 +339,23 @@ def predict(run:str|Path, # run directory of `fathomnbs-train`
     sub = table[['annotation_id', 'prediction']].rename(columns={'prediction':'concept_name'})
     check_submission(sub, df['annotation_id'], tax)
     out.mkdir(parents=True, exist_ok=True)
-    sub.to_csv(out/'submission.csv', index=False)
-    table.to_csv(out/'predictions.csv', index=False)
-    np.save(out/'probs.npy', probs)
-    res = [dict(image_id=int(i), bbox=None if pd.isna(x) else [float(x), float(y), float(w), float(h)],
-                category_id=int(c)+1, score=float(s)) for i,x,y,w,h,c,s in
-           zip(df['image_id'], df['x'], df['y'], df['w'], df['h'], pred, table['probability'])]
-    (out/'results.json').write_text(json.dumps(res))
-    wf = out/'warnings.csv'
-    if inp.warnings: pd.DataFrame(inp.warnings).to_csv(wf, index=False)
-    elif wf.exists(): wf.unlink()
-    if (df['label']!='').all():
-        s = score(sub, df[['annotation_id', 'label']].rename(columns={'label':'concept_name'}), tax)
-        (out/'score.txt').write_text(f"{s:.6f}\n")
-        plot_report(table).savefig(out/'report.png', dpi=90, bbox_inches='tight'); plt.close('all')
+    tmp = Path(tempfile.mkdtemp(dir=out, prefix='.new-'))  # written whole, then swapped in: nothing of an earlier prediction survives
+    try:
+        sub.to_csv(tmp/'submission.csv', index=False)
+        table.to_csv(tmp/'predictions.csv', index=False)
+        np.save(tmp/'probs.npy', probs)
+        res = [dict(image_id=int(i), bbox=None if pd.isna(x) else [float(x), float(y), float(w), float(h)],
+                    category_id=int(c)+1, score=float(s)) for i,x,y,w,h,c,s in
+               zip(df['image_id'], df['x'], df['y'], df['w'], df['h'], pred, table['probability'])]
+        (tmp/'results.json').write_text(json.dumps(res))
+        if inp.warnings: pd.DataFrame(inp.warnings).to_csv(tmp/'warnings.csv', index=False)
+        if (df['label']!='').all():
+            s = score(sub, df[['annotation_id', 'label']].rename(columns={'label':'concept_name'}), tax)
+            (tmp/'score.txt').write_text(f"{s:.6f}\n")
+            plot_report(table).savefig(tmp/'report.png', dpi=90, bbox_inches='tight'); plt.close('all')
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True); raise
+    table.attrs['replaced'] = _swap_in(tmp, out)
     return table
 
 

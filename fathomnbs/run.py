@@ -13,8 +13,8 @@ from pathlib import Path
 from .taxonomy import RANK_HEADS, atomic_write
 
 # %% auto #0
-__all__ = ['PRESETS', 'CONFIG_FORMAT', 'TrainConfig', 'preset', 'config_dict', 'config_from_dict', 'resolve', 'RunDir',
-           'build_model', 'build_loss']
+__all__ = ['PRESETS', 'CONFIG_FORMAT', 'TrainConfig', 'preset', 'config_dict', 'config_from_dict', 'check_config', 'resolve',
+           'RunDir', 'build_model', 'build_loss']
 
 # %% ../nbs/06_run.ipynb #f6b2aff1
 @dataclass
@@ -62,6 +62,7 @@ class TrainConfig:
     channels_last:bool=False # channels-last memory format on GPU
     num_workers:int|None=None # DataLoader workers (None: fastai's default)
     cache:str|None='default' # frame cache folder ('default': cache_root()/frames; None: off)
+    check_images:str='full' # before training, decode every ROI ('full') or read the headers only ('headers')
     export:bool=True # also save an exported fastai Learner per fold
     profile:bool=False # write each fold's per-step times (data wait, compute, memory) to steps.csv
 
@@ -113,7 +114,7 @@ def config_from_dict(d:dict)->TrainConfig:
 
 # %% ../nbs/06_run.ipynb #6178fd06
 _CHOICES = dict(fusion=('concat', 'gate'), decode=('argmax', 'min_risk'), mixed_precision=('fp16', 'bf16', 'no'),
-                tta=('second-place', 'bilinear', 'none'))
+                tta=('second-place', 'bilinear', 'none'), check_images=('full', 'headers'))
 
 def _timm_stats(arch:str)->tuple:
     import timm
@@ -121,10 +122,8 @@ def _timm_stats(arch:str)->tuple:
     if c is None: return ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))  # no pretrained config: ImageNet's
     return (tuple(c.mean), tuple(c.std))
 
-def resolve(cfg:TrainConfig)->TrainConfig:
-    "`cfg` with every default made explicit (normalisation per view, the whole augmentation), after checking it"
-    import timm
-    from fathomnbs.datablock import Augment, view_stats
+def check_config(cfg:TrainConfig):
+    "Check the values that need no library: choices, folds, views, the number of architectures (a `ValueError` naming the field)"
     for k,ok in _CHOICES.items():
         if getattr(cfg, k) not in ok: raise ValueError(f"{k} must be one of {', '.join(ok)}, not {getattr(cfg, k)!r}")
     if cfg.folds<2: raise ValueError(f"folds must be at least 2, not {cfg.folds}")
@@ -132,6 +131,12 @@ def resolve(cfg:TrainConfig)->TrainConfig:
     if bad: raise ValueError(f"unknown view(s) {bad}: use 'roi', 'frame' or 'context<scale>'")
     n_bb = 1 if cfg.shared else len(cfg.views)
     if len(cfg.archs)<n_bb: raise ValueError(f"{len(cfg.views)} views need {n_bb} architecture(s) in archs, got {len(cfg.archs)}")
+
+def resolve(cfg:TrainConfig)->TrainConfig:
+    "`cfg` with every default made explicit (normalisation per view, the whole augmentation), after checking it"
+    import timm
+    from fathomnbs.datablock import Augment, view_stats
+    check_config(cfg)
     unknown = [a for a in cfg.archs if not timm.is_model(a)]
     if unknown: raise ValueError(f"unknown timm architecture(s): {', '.join(unknown)} (see timm.list_models())")
     archs = [cfg.archs[0 if cfg.shared else i] for i in range(len(cfg.views))]
@@ -147,7 +152,9 @@ def _from_format1(d:dict)->dict:
     d = dict(d)
     mp = d.get('mixed_precision', True)
     if isinstance(mp, bool): d['mixed_precision'] = 'fp16' if mp else 'no'
-    d.setdefault('stats', ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225)))
+    st = d.get('stats') or ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))  # one (mean, std) for every view
+    if len(st)==2 and all(isinstance(x, (int, float)) for x in st[0]): st = [st]*len(d.get('views', ('roi', 'frame')))
+    d['stats'] = st
     for k,v in dict(drop_path=0., fold_seeds=True, wd_bn_bias=False, tta='bilinear', channels_last=False, profile=False).items(): d.setdefault(k, v)
     return d
 
@@ -188,6 +195,10 @@ class RunDir:
         "Write `config.json` (format 2)"
         d = dict(format=CONFIG_FORMAT, data=None if data is None else str(Path(data).resolve()), config=config_dict(cfg))
         atomic_write(self.config_file, json.dumps(d, indent=1).encode())
+
+    def config_format(self)->int:
+        "The format of the run's `config.json` (1: written by an earlier version)"
+        return json.loads(self.config_file.read_text()).get('format', 1)
 
     def read_config(self)->tuple[TrainConfig, str|None]:
         "The run's config and its data folder; a first-format config is converted"

@@ -6,7 +6,7 @@ Docs: https://fathomnbs.github.io/fathomnbs/taxonomy.html.md"""
 
 # %% ../nbs/00_taxonomy.ipynb #f0883f47
 from __future__ import annotations
-import json, os, random, warnings
+import json, os, random, time, warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt
 # %% auto #0
 __all__ = ['RANKS', 'MAX_DIST', 'TAXONOMY_CSV', 'TABLE_COLS', 'ROOT', 'RANK_COLORS', 'RANK_HEADS', 'ANN_COLS', 'Taxon',
            'read_lineage', 'lineage_tree', 'tree_distances', 'rank_distance', 'Taxonomy', 'load_taxonomy', 'plot_tree',
-           'tree_order', 'plot_distances', 'rank_groups', 'fmt_ids', 'atomic_write', 'cache_root',
+           'tree_order', 'plot_distances', 'rank_groups', 'fmt_ids', 'atomic_write', 'cache_root', 'progress_lines',
            'read_annotation_names', 'distances', 'score', 'best_constant', 'worms_lineage', 'names_from',
            'write_taxonomy']
 
@@ -264,15 +264,42 @@ def cache_root()->Path:
     "Where fathomnbs keeps frames, features and converted weights: `$FATHOMNBS_CACHE`, else `~/.cache/fathomnbs`"
     return Path(os.environ.get('FATHOMNBS_CACHE', Path.home()/'.cache'/'fathomnbs'))
 
+# %% ../nbs/00_taxonomy.ipynb #50739873
+def progress_lines(it, # what to iterate over
+                   total:int, # its length
+                   label:str, # what the lines count
+                   every:float=None, # seconds between lines (default `$FATHOMNBS_LOG_EVERY`, else 30)
+                   log=None, # where the lines go (default: print, flushed)
+                  ):
+    "Iterate over `it`, saying `label: k/total (t s)` at most every `every` seconds and at the end: progress for a log file"
+    every = float(os.environ.get('FATHOMNBS_LOG_EVERY', 30)) if every is None else every
+    log = log or (lambda m: print(m, flush=True))
+    t0 = last = time.time()
+    for k,o in enumerate(it, 1):
+        yield o
+        now = time.time()
+        if now-last>=every or k==total: last = now; log(f"{label}: {k}/{total} ({now-t0:.0f} s)")
+
 # %% ../nbs/00_taxonomy.ipynb #361dfca7
 ANN_COLS = ('annotation_id', 'concept_name')
+
+def _read_names_csv(src, what:str)->pd.DataFrame:
+    "A CSV file of names, with an error that names the file when it is not one"
+    where = f"{what} {src}"
+    if Path(src).is_dir(): raise ValueError(f"{where}: is a folder, not a CSV file")
+    try: return pd.read_csv(src, dtype={'concept_name':str}, keep_default_na=False, encoding='utf-8')
+    except pd.errors.EmptyDataError: raise ValueError(f"{where}: the file is empty; expected the header annotation_id,concept_name and one row per annotation") from None
+    except UnicodeDecodeError as e: raise ValueError(f"{where}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+    except pd.errors.ParserError as e: raise ValueError(f"{where}: not a CSV file ({str(e).strip()})") from None
+
+def _norm_name(s:str)->str: return ' '.join(str(s).split()).lower()
 
 def read_annotation_names(src:str|Path|pd.DataFrame, # CSV or DataFrame with `annotation_id,concept_name`
                           what:str='submission', # how to call it in errors
                          )->pd.Series:
     "Names indexed by annotation id, checked: integer ids, no duplicates"
     if isinstance(src, pd.DataFrame): df,where = src.copy(),what
-    else: df,where = pd.read_csv(src, dtype={'concept_name':str}, keep_default_na=False),f"{what} {src}"
+    else: df,where = _read_names_csv(src, what),f"{what} {src}"
     missing = [c for c in ANN_COLS if c not in df.columns]
     if missing: raise ValueError(f"{where}: missing columns {missing}; expected {list(ANN_COLS)}")
     ids = pd.to_numeric(df['annotation_id'], errors='coerce')
@@ -302,11 +329,22 @@ def score(submission:str|Path|pd.DataFrame, # predictions: `annotation_id,concep
          ):
     "Mean taxonomic distance of `submission` over the annotation ids of `solution`"
     sub,sol = read_annotation_names(submission, 'submission'),read_annotation_names(solution, 'solution')
+    if not len(sol): raise ValueError(f"solution{'' if isinstance(solution, pd.DataFrame) else ' '+str(solution)}: no rows; nothing to score")
     missing = sol.index.difference(sub.index)
     if len(missing): raise ValueError(f"submission lacks {len(missing)} solution annotation id(s): {fmt_ids(missing.tolist())}")
     extra = sub.index.difference(sol.index)
     if len(extra): warnings.warn(f"submission has {len(extra)} id(s) not in the solution, not scored: {fmt_ids(extra.tolist())}")
-    d = distances(sub.loc[sol.index].tolist(), sol.tolist(), tax)
+    pred = sub.loc[sol.index]
+    tax_ = tax or load_taxonomy()
+    unknown = pred[~pred.isin(tax_.names)]
+    if len(unknown):  # scored MAX_DIST as the official metric does, but not silently
+        by_norm = {_norm_name(n):n for n in tax_.names}
+        names = list(dict.fromkeys(unknown.tolist()))
+        hints = [f"{n!r} -> {by_norm[_norm_name(n)]!r}" for n in names if _norm_name(n) in by_norm]
+        warnings.warn(f"{len(unknown)} prediction(s) are not category names and score {MAX_DIST}: "
+                      + ', '.join(map(repr, names[:5])) + (f" ... ({len(names)} different)" if len(names)>5 else '')
+                      + (f"; did you mean {', '.join(hints[:5])}?" if hints else ''))
+    d = distances(pred.tolist(), sol.tolist(), tax)
     res = float(d.mean())
     return (res, pd.Series(d, index=sol.index, name='distance')) if per_row else res
 

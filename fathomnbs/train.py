@@ -6,7 +6,7 @@ Docs: https://fathomnbs.github.io/fathomnbs/train.html.md"""
 
 # %% ../nbs/07_train.ipynb #b1869482
 from __future__ import annotations
-import hashlib, json, math, os, sys, time, warnings
+import dataclasses, hashlib, json, math, os, sys, time, warnings
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -23,17 +23,18 @@ from fastai.optimizer import Adam
 from fastai.distributed import DistributedDL, rank0_first
 from fastai.torch_core import rank_distrib, num_distrib, distrib_barrier, set_seed
 
-from .taxonomy import load_taxonomy, best_constant, atomic_write, RANK_HEADS
-from .data import read_split, add_folds, DataError
+from .taxonomy import load_taxonomy, best_constant, atomic_write, progress_lines, RANK_HEADS
+from fastprogress.fastprogress import progress_bar
+from .data import read_split, add_folds, check_images, DataError
 from .datablock import fathom_dls, Augment, FrameCache
 from .model import main_logits, fathom_splitter
 from .loss import BatchMixUp, fathom_metrics, decode_probs, dist_tensor, RankAccuracy
 from .run import TrainConfig, RunDir, resolve, build_model, build_loss, config_dict
 
 # %% auto #0
-__all__ = ['TrainingError', 'FoldTracker', 'FoldLog', 'StepTimer', 'find_bs', 'DeviceMixedPrecision', 'adamw', 'make_learner',
-           'weights_checksum', 'predict_probs', 'train_fold', 'check_run_dir', 'prepare_data', 'summarize',
-           'plot_curves', 'train', 'print_summary']
+__all__ = ['TrainingError', 'FoldTracker', 'FoldLog', 'EarlyStop', 'BatchLog', 'StepTimer', 'find_bs', 'DeviceMixedPrecision',
+           'adamw', 'make_learner', 'weights_checksum', 'predict_probs', 'train_fold', 'check_run_dir', 'prepare_data',
+           'untrained_loss', 'training_warnings', 'summarize', 'plot_curves', 'train', 'print_summary']
 
 # %% ../nbs/07_train.ipynb #5afda6f5
 class TrainingError(RuntimeError):
@@ -43,7 +44,7 @@ def _unwrap(m): return getattr(m, 'module', m)
 
 # %% ../nbs/07_train.ipynb #5122e93e
 class FoldTracker(TrackerCallback):
-    "Best and last checkpoints, early stopping and NaN stop for one fold, with state that survives a resume"
+    "Best and last checkpoints, the early-stopping decision and NaN stop for one fold, with state that survives a resume"
     order = TrackerCallback.order
     def __init__(self, run:RunDir, fold:int, monitor:str='dist', patience:int=15, min_delta:float=0.005,
                  start_epoch:int=0, state:dict=None):
@@ -81,7 +82,6 @@ class FoldTracker(TrackerCallback):
             state = dict(model=m.state_dict(), opt=self.opt.state_dict(), epoch=self.epoch, best=self.best,
                          best_epoch=self.best_epoch, ref=self.ref, wait=self.wait)
             atomic_write(self.rd.last(self.fold), lambda p: torch.save(state, p))
-        if self.stopped_early: raise CancelFitException()
 
 # %% ../nbs/07_train.ipynb #723a5fc4
 class FoldLog(CSVLogger):
@@ -110,6 +110,26 @@ class FoldLog(CSVLogger):
                   + f" ({row['time_s']:.0f} s){' *' if best else ''}", flush=True)
 
     def after_fit(self): pass
+
+# %% ../nbs/07_train.ipynb #6b08daa2
+class EarlyStop(Callback):
+    "Stop the fit once the fold's `FoldTracker` says so, after the epoch is logged"
+    order = 101
+    def after_epoch(self):
+        t = getattr(self.learn, 'fold_tracker', None)
+        if t is not None and t.stopped_early: raise CancelFitException()
+
+# %% ../nbs/07_train.ipynb #573d91c6
+class BatchLog(Callback):
+    "Progress lines inside long epochs, for logs: `fold<k> epoch <e>: train batch i/n`"
+    order = 102
+    def __init__(self, fold:int, every:float=None):
+        self.fold,self.every = fold,float(os.environ.get('FATHOMNBS_LOG_EVERY', 30)) if every is None else every
+    def before_epoch(self): self.last = time.time()
+    def after_batch(self):
+        if time.time()-self.last>=self.every and rank_distrib()==0:
+            self.last = time.time()
+            print(f"fold{self.fold} epoch {self.epoch}: {'train' if self.training else 'valid'} batch {self.iter+1}/{self.n_iter}", flush=True)
 
 # %% ../nbs/07_train.ipynb #78bc538d
 class StepTimer(Callback):
@@ -167,6 +187,7 @@ def make_learner(cfg:TrainConfig, # a resolved config (`resolve`)
                  fold:int|None, # the validation fold (None: no validation set)
                  path:Path=None, device=None)->Learner:
     "The fastai `Learner` of one fold of `df` under `cfg`"
+    cfg = resolve(cfg)  # a no-op on a resolved config
     aug = None if cfg.aug is None else Augment(**cfg.aug)
     dls = fathom_dls(df, valid_fold=fold, bs=cfg.bs, views=cfg.views, roi_size=cfg.roi_size, frame_size=cfg.frame_size,
                      aug=aug, cache=cfg.cache, stats=cfg.stats, num_workers=cfg.num_workers, device=device, seed=cfg.seed)
@@ -204,7 +225,7 @@ def train_fold(cfg:TrainConfig, # a resolved config
                fold:int, out:str|Path, # the fold, and the run folder
                log=None, cbs=())->dict:
     "Train (or resume) one fold; writes fold<k>/ and returns its result"
-    run,log = RunDir(out),log or _log0
+    run,log,cfg = RunDir(out),log or _log0,resolve(cfg)
     if run.done(fold).exists(): return run.result(fold)
     if rank_distrib()==0: run.fold(fold).mkdir(parents=True, exist_ok=True)
     distrib_barrier()
@@ -216,13 +237,16 @@ def train_fold(cfg:TrainConfig, # a resolved config
         learn.model.load_state_dict(state['model']); learn.create_opt(); learn.opt.load_state_dict(state['opt'])
         start = state['epoch']+1
     n_tr,n_va = len(learn.dls.train_ds),len(learn.dls.valid_ds)
+    if n_tr<cfg.bs*max(1, num_distrib()):  # the training loader drops the last partial batch: no step would run
+        raise TrainingError(f"fold {fold}: {n_tr} training ROIs, fewer than one batch ({cfg.bs} per process); "
+                            "lower --bs, or use fewer --folds")
     if start: log(f"fold {fold}: resuming at epoch {start} of {cfg.epochs} (best {cfg.monitor} so far {state['best']:.4f} at epoch {state['best_epoch']})")
     else: log(f"fold {fold}: training on {n_tr} ROIs, validating on {n_va} ({df.loc[df['fold']==fold, 'image_id'].nunique()} frames)")
     bar = sys.stdout.isatty()  # fastai's bars in a terminal; one line per epoch in a log
     tracker = FoldTracker(run, fold, cfg.monitor, cfg.patience, cfg.min_delta, start, state)
     stopped = state is not None and state['wait']>=cfg.patience
     if start<cfg.epochs and not stopped:
-        cbs = [ParamScheduler({'lr':SchedCos(cfg.lr, 0.)}), tracker, FoldLog(run, fold, start, print_epochs=not bar),
+        cbs = [ParamScheduler({'lr':SchedCos(cfg.lr, 0.)}), tracker, FoldLog(run, fold, start, print_epochs=not bar), EarlyStop(), *([] if bar else [BatchLog(fold)]),
                *([BatchMixUp(cfg.mixup)] if cfg.mixup else []), *([StepTimer(run.steps(fold))] if cfg.profile else []), *cbs]
         ctx = learn.distrib_ctx(sync_bn=False) if num_distrib()>1 else nullcontext()
         with ctx, (nullcontext() if bar else learn.no_bar()), (nullcontext() if bar else learn.no_logging()):
@@ -245,27 +269,35 @@ def train_fold(cfg:TrainConfig, # a resolved config
     return res
 
 # %% ../nbs/07_train.ipynb #774bcada
-_RESUMABLE = ('num_workers', 'run_folds', 'profile')  # fields a resume may change: they do not change what is trained
+_RESUMABLE = ('num_workers', 'run_folds', 'profile', 'check_images')  # fields a resume may change: they do not change what is trained
 
-def check_run_dir(out:Path, cfg:TrainConfig, data:str|Path):
-    "Write `config.json` to a new run folder (rank 0), then check on every rank that it holds this config"
+def check_run_dir(out:Path, cfg:TrainConfig, data:str|Path)->TrainConfig:
+    "Start a run folder (rank 0 writes `config.json`, the others wait), or check that it holds this run; the config to train with"
     run = RunDir(out)
-    if rank_distrib()==0:
-        if run.config_file.exists(): _check_same(run, cfg)
-        else: run.path.mkdir(parents=True, exist_ok=True); run.write_config(cfg, data)
+    if rank_distrib()==0 and not run.config_file.exists():
+        run.path.mkdir(parents=True, exist_ok=True); run.write_config(cfg, data)
     distrib_barrier()
-    _check_same(run, cfg)
+    cfg = _same_run(run, cfg, data)
+    if num_distrib()>1: _log0(f"rank {rank_distrib()}: {run.config_file} checked", all_ranks=True)
+    return cfg
 
-def _check_same(run:RunDir, cfg:TrainConfig):
-    have,want = config_dict(run.read_config()[0]),config_dict(cfg)
-    diff = sorted(k for k in set(have)|set(want) if have.get(k)!=want.get(k) and k not in _RESUMABLE)
+def _same_run(run:RunDir, cfg:TrainConfig, data:str|Path)->TrainConfig:
+    "The stored config with this command's resumable fields; an error naming the fields if the two runs differ otherwise"
+    have,have_data = run.read_config()
+    hd,wd = config_dict(have),config_dict(cfg)
+    keys = set(hd)|set(wd)
+    if run.config_format()==1:  # an earlier version's run: the fields it did not know keep the values it was trained with
+        keys &= set(json.loads(run.config_file.read_text()))
+    diff = sorted(k for k in keys if hd.get(k)!=wd.get(k) and k not in _RESUMABLE)
+    if have_data and Path(have_data)!=Path(data).resolve(): diff.append('data')
     if diff: raise ValueError(f"{run.path} holds a run with another config (differs in: {', '.join(diff)}); "
                               "use another --out, or the same settings to resume it")
+    return resolve(dataclasses.replace(have, **{k:getattr(cfg, k) for k in _RESUMABLE}))
 
 # %% ../nbs/07_train.ipynb #ba5082ca
-def prepare_data(cfg:TrainConfig, data:str|Path, out:Path)->pd.DataFrame:
-    "Read and fold the split; write folds.csv; fill the frame cache (run once, rank 0 first)"
-    df = read_split(data)
+def prepare_data(cfg:TrainConfig, data:str|Path, out:Path, df:pd.DataFrame=None)->pd.DataFrame:
+    "Read (unless given) and fold the split; write folds.csv; fill the frame cache (run once, rank 0 first)"
+    df = read_split(data) if df is None else df
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter('always')
         df = add_folds(df, cfg.folds, grouped=cfg.grouped, seed=cfg.seed)
@@ -277,9 +309,32 @@ def prepare_data(cfg:TrainConfig, data:str|Path, out:Path)->pd.DataFrame:
             raise DataError(f"{f}: the split's folds differ from this run's; the data changed since the run began")
     elif rank_distrib()==0: atomic_write(f, df[['annotation_id', 'image_id', 'label', 'fold']].to_csv(index=False).encode())
     if cfg.cache and 'frame' in cfg.views:
-        fc = FrameCache(cfg.frame_size, cfg.cache)
-        for p in df['frame'].unique(): fc(p)
+        fc,frames = FrameCache(cfg.frame_size, cfg.cache),df['frame'].dropna().unique()
+        bar = sys.stdout.isatty()
+        for p in (progress_bar(frames) if bar else progress_lines(frames, len(frames), 'frame cache', log=_log0)): fc(p)
     return df
+
+# %% ../nbs/07_train.ipynb #4593ebaa
+def untrained_loss(cfg:TrainConfig)->float:
+    "An upper bound of the training loss of an untrained model: cross-entropy of a uniform guess plus λ·12, per head"
+    n_heads = 1 + (len(cfg.views) if cfg.aux_heads else 0)*(cfg.aux_weight>0) + len(cfg.rank_heads)*(cfg.rank_weight>0)
+    return n_heads*(math.log(79) + cfg.lam*12)
+
+def training_warnings(log:pd.DataFrame, # a fold's log.csv
+                      fold:int, # its fold number
+                      start:float=None, # what an untrained model's loss would be (`untrained_loss`); default the first epoch's
+                     )->list[str]:
+    "What went wrong in a fold's training, read from its log (empty if nothing did)"
+    tl = log['train_loss'].to_numpy(dtype=float)
+    if not len(tl): return []
+    ref = tl[0] if start is None else start
+    if not np.isfinite(tl).all() or np.nanmax(tl)>100*ref:
+        return [f"fold {fold}: the training loss reached {np.nanmax(tl):.3g}, over 100 times what an untrained model's would be "
+                f"({ref:.3g}); the learning rate is probably too high"]
+    if len(tl)>=3 and (tl[1:]>=tl[0]).all():  # over 3 epochs at least: two can be noise
+        return [f"fold {fold}: the training loss never went below its first epoch's ({tl[0]:.3g}); the model did not learn "
+                "(try a lower learning rate, or check the labels)"]
+    return []
 
 # %% ../nbs/07_train.ipynb #b136a218
 def summarize(cfg:TrainConfig, df:pd.DataFrame, out:Path, results:list[dict])->dict:
@@ -313,7 +368,10 @@ def summarize(cfg:TrainConfig, df:pd.DataFrame, out:Path, results:list[dict])->d
              oof_accuracy=float((pa[done_t]==yd).float().mean()), oof_accuracy_per_rank=rank_acc,
              best_constant_oof=float(np.concatenate(const).mean()) if const else None,
              best_constant_all=best_constant(df['label'], tax)[1])
+    s['decode'] = cfg.decode
     s['oof_dist'] = s['oof_dist_argmax'] if cfg.decode=='argmax' else s['oof_dist_min_risk']
+    run = RunDir(out)
+    s['warnings'] = [w for r in results if run.log(r['fold']).exists() for w in training_warnings(pd.read_csv(run.log(r['fold'])), r['fold'], untrained_loss(cfg))]
     atomic_write(RunDir(out).summary, json.dumps(s, indent=1).encode())
     plot_curves(out, cfg.monitor).savefig(out/'curves.png', dpi=90, bbox_inches='tight'); plt.close('all')
     return s
@@ -322,7 +380,7 @@ def summarize(cfg:TrainConfig, df:pd.DataFrame, out:Path, results:list[dict])->d
 def plot_curves(out:Path, monitor:str='dist'):
     "Validation distance and losses per epoch, one line per fold"
     run = RunDir(out)
-    logs = {k:pd.read_csv(run.log(k)) for k in range(100) if run.log(k).exists()}
+    logs = {int(p.parent.name[4:]):pd.read_csv(p) for p in sorted(run.path.glob('fold*/log.csv'))}
     fig,(a1,a2) = plt.subplots(1, 2, figsize=(11, 3.5))
     for k,l in logs.items():
         a1.plot(l['epoch'], l[monitor], marker='o', label=f'fold {k}')
@@ -347,11 +405,15 @@ def train(cfg:TrainConfig, # the run's settings
          )->dict:
     "Train every fold (resuming where a previous run stopped) and summarize out-of-fold results"
     out = Path(out)
+    # everything is checked before anything is written: the config, the split, the run folder
     cfg = resolve(cfg)
-    if not Path(data).exists(): raise FileNotFoundError(f"{data}: no such split folder")
+    if not Path(data).is_dir(): raise FileNotFoundError(f"--data {data}: no such split folder")
+    if out.exists() and not out.is_dir(): raise ValueError(f"--out {out}: is a file, not a folder")
+    df,notes = check_images(read_split(data), full=cfg.check_images=='full')
+    for n in notes: _log0(f"warning: {n}")
     _start_distributed()
-    check_run_dir(out, cfg, data)
-    df = rank0_first(prepare_data, cfg, data, out) if num_distrib()>1 else prepare_data(cfg, data, out)
+    cfg = check_run_dir(out, cfg, data)
+    df = rank0_first(prepare_data, cfg, data, out, df) if num_distrib()>1 else prepare_data(cfg, data, out, df)
     folds = list(cfg.run_folds) or list(range(cfg.folds))
     _log0(f"{cfg.preset}: {len(df)} ROIs of {df['image_id'].nunique()} frames, {df['label'].nunique()} taxa; "
           f"{len(folds)} fold(s) of {cfg.folds}{' grouped by frame' if cfg.grouped else ''}; up to {cfg.epochs} epochs; "
@@ -368,5 +430,6 @@ def print_summary(s:dict):
           f"accuracy {s['oof_accuracy']:.3f}")
     print("accuracy per rank: " + ', '.join(f"{k} {v:.3f}" for k,v in s['oof_accuracy_per_rank'].items() if v is not None))
     print(f"best constant prediction, out of fold: {s['best_constant_oof']:.4f}")
-    print(f"out-of-fold distance ({'argmax' if s['oof_dist']==s['oof_dist_argmax'] else 'min-risk'} decoding):")
+    for w in s.get('warnings', []): print(f"warning: {w}")
+    print(f"out-of-fold distance ({s.get('decode', 'argmax').replace('_', '-')} decoding):")
     print(f"{s['oof_dist']:.4f}")
