@@ -117,13 +117,6 @@ def parse_value(s:str, default):
     return s.strip()
 
 # %% ../nbs/10_cli.ipynb #9e26a79a
-def _field_docs()->dict[str, str]:
-    "Each `TrainConfig` field's comment, read from the source (what the option takes)"
-    import inspect, re
-    src = inspect.getsource(TrainConfig)
-    return {m[1]:m[2].strip() for m in re.finditer(r'^\s+(\w+):[^=\n]+=[^#\n]*#(.*)$', src, re.M) if m} | \
-           {m[1]:m[2].strip() for m in re.finditer(r'^\s+(\w+):[^=\n]+=.*?# (.*)$', src, re.M)}
-
 def _kind(v)->str:
     if isinstance(v, bool): return 'true/false'
     if isinstance(v, (tuple, list)): return 'comma-separated'
@@ -139,7 +132,8 @@ def train_parser(name:str='second-place')->argparse.ArgumentParser:
     p.add_argument('--data', default='data/sample', help="split folder: annotations.csv, images/, rois/ (default: data/sample)")
     p.add_argument('--out', required=True, help="run folder (new, or the one to resume)")
     p.add_argument('--config', metavar='JSON', help="JSON file of config fields applied over the preset")
-    base,docs = preset(name),_field_docs()
+    from fastcore.docments import docments  # each field's comment: what the option takes
+    base,docs = preset(name),docments(TrainConfig)
     for f in dataclasses.fields(TrainConfig):
         if f.name=='preset': continue
         v = getattr(base, f.name); k = _kind(v)

@@ -66,7 +66,7 @@ def load_run(run:str|Path, # a run folder written by `fathomnbs-train`
 class Inputs:
     "Loads each view of a split table for inference, noting every fallback in `self.warnings`"
     def __init__(self, df:pd.DataFrame, cfg:TrainConfig, cache='default'):
-        if cfg.stats is None or (cfg.aug is not None and not cfg.aug): cfg = resolve(cfg)  # a preset not yet resolved
+        if cfg.stats is None: cfg = resolve(cfg)  # a preset not yet resolved: each stream's normalisation
         self.df,self.cfg = df.reset_index(drop=True),cfg
         self.stats = view_stats(cfg.stats, len(cfg.views))  # one (mean, std) per view
         self.tta_style = cfg.tta if cfg.tta!='none' else 'second-place'

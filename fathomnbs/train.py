@@ -21,7 +21,7 @@ from fastai.callback.fp16 import MixedPrecision
 from fastai.learner import Learner
 from fastai.optimizer import Adam
 from fastai.distributed import DistributedDL, rank0_first
-from fastai.torch_core import rank_distrib, num_distrib, distrib_barrier, set_seed
+from fastai.torch_core import rank_distrib, num_distrib, distrib_barrier, set_seed, find_bs
 
 from .taxonomy import load_taxonomy, best_constant, atomic_write, progress_lines, RANK_HEADS
 from fastprogress.fastprogress import progress_bar
@@ -32,7 +32,7 @@ from .loss import BatchMixUp, fathom_metrics, decode_probs, dist_tensor, RankAcc
 from .run import TrainConfig, RunDir, resolve, build_model, build_loss, config_dict
 
 # %% auto #0
-__all__ = ['TrainingError', 'FoldTracker', 'FoldLog', 'EarlyStop', 'BatchLog', 'StepTimer', 'find_bs', 'DeviceMixedPrecision',
+__all__ = ['TrainingError', 'FoldTracker', 'append_csv', 'FoldLog', 'EarlyStop', 'BatchLog', 'StepTimer', 'DeviceMixedPrecision',
            'adamw', 'make_learner', 'weights_checksum', 'predict_probs', 'train_fold', 'check_run_dir', 'prepare_data',
            'untrained_loss', 'training_warnings', 'summarize', 'plot_curves', 'train', 'print_summary']
 
@@ -84,6 +84,11 @@ class FoldTracker(TrackerCallback):
             atomic_write(self.rd.last(self.fold), lambda p: torch.save(state, p))
 
 # %% ../nbs/07_train.ipynb #723a5fc4
+def append_csv(path:str|Path, rows:list[dict]):
+    "Append `rows` to a CSV file, with the header only when the file is new"
+    path = Path(path)
+    with open(path, 'a') as fh: pd.DataFrame(rows).to_csv(fh, header=fh.tell()==0, index=False)
+
 class FoldLog(CSVLogger):
     "fastai's CSV logger, append-only across resumes, one row per trained epoch (with lr, best, time_s)"
     order = FoldTracker.order+1  # after the tracker, which says whether the epoch is the best
@@ -102,8 +107,7 @@ class FoldLog(CSVLogger):
         row = dict(zip(self.names, [self.epoch, *self.recorder.values[-1]]))
         best = bool(getattr(self.learn, 'fold_tracker', None) and self.learn.fold_tracker.new_best)
         row.update(lr=self.opt.hypers[-1]['lr'], best=best, time_s=round(time.time()-self.t0, 1))
-        f = Path(self.fname); new = not f.exists()
-        with open(f, 'a') as fh: pd.DataFrame([row]).to_csv(fh, header=new, index=False)
+        append_csv(self.fname, [row])
         if self.print_epochs:
             print(f"fold{self.fold} epoch {self.epoch}: " + ', '.join(f"{k} {float(row[k]):.4f}" for k in
                   ('train_loss', 'valid_loss', 'dist', 'dist_min_risk', 'accuracy') if k in row)
@@ -150,12 +154,8 @@ class StepTimer(Callback):
                               step_s=t-self.t_start, mem_gib=round(mem, 3)))
         self.t_end = t
     def after_epoch(self):
-        if self.rows and rank_distrib()==0:
-            new = not self.path.exists()
-            with open(self.path, 'a') as fh: pd.DataFrame(self.rows).to_csv(fh, header=new, index=False)
+        if self.rows and rank_distrib()==0: append_csv(self.path, self.rows)
         self.rows = []
-
-def find_bs(yb)->int: return len(yb[0]) if yb else 0
 
 # %% ../nbs/07_train.ipynb #f88f7c6e
 @patch
@@ -225,7 +225,7 @@ def train_fold(cfg:TrainConfig, # a resolved config
                fold:int, out:str|Path, # the fold, and the run folder
                log=None, cbs=())->dict:
     "Train (or resume) one fold; writes fold<k>/ and returns its result"
-    run,log,cfg = RunDir(out),log or _log0,resolve(cfg)
+    run,log = RunDir(out),log or _log0
     if run.done(fold).exists(): return run.result(fold)
     if rank_distrib()==0: run.fold(fold).mkdir(parents=True, exist_ok=True)
     distrib_barrier()
