@@ -152,9 +152,9 @@ def _from_format1(d:dict)->dict:
     d = dict(d)
     mp = d.get('mixed_precision', True)
     if isinstance(mp, bool): d['mixed_precision'] = 'fp16' if mp else 'no'
+    from fathomnbs.datablock import view_stats
     st = d.get('stats') or ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))  # one (mean, std) for every view
-    if len(st)==2 and all(isinstance(x, (int, float)) for x in st[0]): st = [st]*len(d.get('views', ('roi', 'frame')))
-    d['stats'] = st
+    d['stats'] = view_stats(st, len(d.get('views', ('roi', 'frame'))))
     for k,v in dict(drop_path=0., fold_seeds=True, wd_bn_bias=False, tta='bilinear', channels_last=False, profile=False).items(): d.setdefault(k, v)
     return d
 
