@@ -198,6 +198,8 @@ def predict_main(argv=None)->int:
     p.add_argument('--no-tta', action='store_true', help="only the original view (default: also the +10° rotated view, as the run says)")
     p.add_argument('--threshold', type=float, default=0.5, help="rollup threshold (default 0.5)")
     p.add_argument('--folds', help="comma-separated folds to use (default: all finished)")
+    p.add_argument('--models', choices=['folds', 'full', 'all'], help="the fold models, the final fit (--final-fit), or both "
+                   "with half the weight each (default: all when the run has a final fit, else folds)")
     p.add_argument('--bs', type=int, default=32, help="batch size (default 32)")
     p.add_argument('--device', help="cpu, cuda, cuda:1, ... (default: cuda if available)")
     a = p.parse_args(argv)
@@ -211,13 +213,17 @@ def predict_main(argv=None)->int:
     t0 = time.time()
     try:
         t = predict(a.run, a.split, a.out, coco=a.coco, decode=a.decode, combine=a.combine, tta=False if a.no_tta else None,
-                    threshold=a.threshold, folds=folds, bs=a.bs, device=a.device, progress=True if sys.stdout.isatty() else 'log')
+                    threshold=a.threshold, folds=folds, bs=a.bs, device=a.device, models=a.models, progress=True if sys.stdout.isatty() else 'log')
     except (DataError, ValueError, OSError) as e: return _fail(e)
     except KeyboardInterrupt:
         print(f"interrupted: nothing was written to {a.out} (an earlier prediction there is unchanged)", file=sys.stderr)
         return 130
     out = Path(a.out)
-    print(f"predicted {len(t)} annotations in {time.time()-t0:.1f} s")
+    ms = t.attrs.get('models', [])
+    print(f"predicted {len(t)} annotations in {time.time()-t0:.1f} s with {len(ms)} model(s): "
+          + ', '.join('final fit' if m=='full' else f'fold {m}' for m in ms))
+    if 'features' in t.attrs:
+        f = t.attrs['features']; print(f"features: {f['computed']} backbone pass(es), {f['loaded']} read from {f['path']}")
     if t.attrs.get('replaced'): print(f"note: replaced the earlier prediction in {out} (every file of it)")
     print(f"{len(t)} annotations of {t['image_id'].nunique()} frames -> {out/'submission.csv'}, {out/'predictions.csv'}, {out/'results.json'}")
     if (out/'warnings.csv').exists(): print(f"{len(pd.read_csv(out/'warnings.csv'))} input problem(s) handled; see {out/'warnings.csv'}")

@@ -24,111 +24,60 @@ from .datablock import FrameCache, view_stats
 from .model import StreamNet, main_logits
 from .loss import decode_probs, dist_tensor
 from .run import TrainConfig, RunDir, build_model, resolve
+from .features import Inputs, to_float, tta_view, row_inputs, progress_iter, FeatureCache, feature_dir, cached_features, backbone_key
 
 # %% auto #0
-__all__ = ['PREDICT_OUTPUTS', 'FoldModel', 'load_run', 'Inputs', 'tta_view', 'frame_features', 'roi_logits', 'predict_logits',
-           'combine_folds', 'node_matrix', 'prediction_table', 'check_submission', 'read_any', 'predict', 'plot_report']
+__all__ = ['MODELS', 'PREDICT_OUTPUTS', 'FoldModel', 'load_run', 'frame_features', 'roi_logits', 'predict_logits',
+           'feature_logits', 'combine_folds', 'node_matrix', 'prediction_table', 'check_submission', 'read_any',
+           'predict', 'plot_report']
 
 # %% ../nbs/08_inference.ipynb #eeec3561
 @dataclass
 class FoldModel:
-    "One fold's model, its best validation distance and its ensemble weight"
-    fold:int
+    "One fold's model (or the final fit's, fold 'full'), its best validation distance and its ensemble weight"
+    fold:int|str
     model:StreamNet
     best:float
     weight:float=1.
 
 # %% ../nbs/08_inference.ipynb #912388b0
+MODELS = ('folds', 'full', 'all')
+
 def load_run(run:str|Path, # a run folder written by `fathomnbs-train`
              folds=None, # which folds to use (default: every finished fold)
              device=None, # default: cuda if available
+             models:str|None=None, # 'folds', 'full' (the final fit), 'all' (both, half the weight each); None: 'all' if the run has a final fit, else 'folds'
             )->tuple[TrainConfig, list[FoldModel]]:
-    "The run's config and its fold models (eval mode), weighted by 1/best validation distance"
+    "The run's config and its models (eval mode): folds weighted by 1/best validation distance, and the final fit"
     run = RunDir(run); cfg,_ = run.read_config()
     device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
-    done = run.finished()
-    if folds is not None:
-        missing = sorted(set(folds)-set(done))
-        if missing: raise FileNotFoundError(f"{run.path}: fold(s) {missing} not finished; finished: {done or 'none'}")
-        done = [k for k in done if k in set(folds)]
-    if not done: raise FileNotFoundError(f"{run.path}: no finished fold (fold<k>/done.json and best.pth)")
-    w = run.fold_weights(done)
-    fms = []
-    for k in done:
+    has_full = run.full_done.exists()
+    models = models or ('all' if has_full else 'folds')
+    if models not in MODELS: raise ValueError(f"models must be one of {', '.join(MODELS)}, not {models!r}")
+    if models!='folds' and not has_full:
+        raise FileNotFoundError(f"{run.path}: no final fit (full/done.json); train with --final-fit true, or predict with --models folds")
+    def _load(f, what):
         m = build_model(cfg, pretrained=False)
-        try: sd = torch.load(run.best(k), map_location='cpu')
-        except Exception as e: raise DataError(f"{run.best(k)}: cannot be read ({type(e).__name__}); train fold {k} again") from None
+        try: sd = torch.load(f, map_location='cpu')
+        except Exception as e: raise DataError(f"{f}: cannot be read ({type(e).__name__}); train {what} again") from None
         m.load_state_dict(sd)
-        fms.append(FoldModel(k, m.to(device).eval(), float(run.result(k)['best']), w[k]))
+        return m.to(device).eval()
+    fms = []
+    if models!='full':
+        done = run.finished()
+        if folds is not None:
+            missing = sorted(set(folds)-set(done))
+            if missing: raise FileNotFoundError(f"{run.path}: fold(s) {missing} not finished; finished: {done or 'none'}")
+            done = [k for k in done if k in set(folds)]
+        if not done: raise FileNotFoundError(f"{run.path}: no finished fold (fold<k>/done.json and best.pth)")
+        share = 0.5 if models=='all' else 1.
+        w = run.fold_weights(done)
+        fms = [FoldModel(k, _load(run.best(k), f'fold {k}'), float(run.result(k)['best']), share*w[k]) for k in done]
+    if models!='folds': fms.append(FoldModel('full', _load(run.full_model, 'the final fit'), float('nan'), 0.5 if models=='all' else 1.))
     return cfg, fms
 
-# %% ../nbs/08_inference.ipynb #455b4a87
-class Inputs:
-    "Loads each view of a split table for inference, noting every fallback in `self.warnings`"
-    def __init__(self, df:pd.DataFrame, cfg:TrainConfig, cache='default'):
-        if cfg.stats is None: cfg = resolve(cfg)  # a preset not yet resolved: each stream's normalisation
-        self.df,self.cfg = df.reset_index(drop=True),cfg
-        self.stats = view_stats(cfg.stats, len(cfg.views))  # one (mean, std) per view
-        self.tta_style = cfg.tta if cfg.tta!='none' else 'second-place'
-        self.fc = FrameCache(cfg.frame_size, cfg.cache if cache=='default' else cache)
-        self.warnings = []
-        self.frames = sorted(self.df['image_id'].unique())
-        self.frame_idx = {i:k for k,i in enumerate(self.frames)}
-        self.frame_path = self.df.groupby('image_id')['frame'].first()
-        self.bad_frames = {}
-
-    def _warn(self, r, problem, handling): self.warnings.append(dict(annotation_id=int(r['annotation_id']), image_id=int(r['image_id']), problem=problem, handling=handling))
-
-    def frame(self, image_id)->np.ndarray|None:
-        "The squashed frame (frame_size², 3) uint8, or None if it cannot be had"
-        if image_id in self.bad_frames: return None  # failed once: not decoded again for each of its ROIs
-        p = self.frame_path[image_id]
-        if p is None or pd.isna(p): self.bad_frames[image_id] = 'frame file missing'; return None
-        try: return self.fc(p)
-        except DataError as e: self.bad_frames[image_id] = str(e); return None
-
-    def roi(self, r, scale:float=1.)->Image.Image|None:
-        "The ROI (or a context crop) of row `r`, or None"
-        if scale==1 and r['roi'] is not None and not pd.isna(r['roi']):
-            try: return load_rgb(r['roi'])
-            except DataError as e: err = str(e)
-        else: err = 'ROI file missing'
-        has_box = not pd.isna(r['x']) and r['frame'] is not None and not pd.isna(r['frame'])
-        if has_box:
-            try:
-                im = fit_min_size(cut_row(r, scale))
-                if scale==1: self._warn(r, err, 'cut from the frame with the box')
-                return im
-            except DataError as e: err = f"{err}; {e}"
-        return None
-
-# %% ../nbs/08_inference.ipynb #f6507c8e
-def _to_float(a:np.ndarray|Image.Image, size:int)->torch.Tensor:
-    "(3, size, size) float in [0, 1], squash-resized"
-    if isinstance(a, Image.Image): a = np.array(a.resize((size, size), Image.BILINEAR))
-    elif a.shape[0]!=size: a = np.array(Image.fromarray(a).resize((size, size), Image.BILINEAR))
-    return torch.from_numpy(np.ascontiguousarray(a)).permute(2, 0, 1).float()/255
-
-# %% ../nbs/08_inference.ipynb #d9d5cab0
-def _norm(x, stats): m,s = (torch.tensor(o, dtype=x.dtype, device=x.device).view(1, 3, 1, 1) for o in stats); return (x-m)/s
-
-def tta_view(x:torch.Tensor, # a batch of pixels in [0, 1]
-             stats, # (mean, std) of the stream
-             rotated:bool, # the rotated view (else the batch as it is)
-             style:str='second-place', # 'second-place': rotate the normalised tensor, nearest, zero fill; 'bilinear': rotate the pixels, black fill
-             angle:float=10.)->torch.Tensor:
-    "The normalised input of one view"
-    if not rotated: return _norm(x, stats)
-    if style=='second-place': return TF.rotate(_norm(x, stats), angle, interpolation=InterpolationMode.NEAREST, fill=0.)
-    if style=='bilinear': return _norm(TF.rotate(x, angle, interpolation=InterpolationMode.BILINEAR, fill=0.), stats)
-    raise ValueError(f"unknown TTA style {style!r}")
 
 # %% ../nbs/08_inference.ipynb #6c0bb636
-def _progress(it, label:str, progress):
-    "A bar (`progress=True`, in a terminal), lines for a log (`'log'`), or nothing"
-    if progress=='log': return progress_lines(it, len(it), label)
-    return progress_bar(it) if progress else it
-
 @torch.no_grad()
 def frame_features(fms:list[FoldModel], inp:Inputs, tta:bool=True, bs:int=32, progress:bool=True)->list|None:
     "Features of each frame, per fold model and view, computed once per frame: [model][frame][view] (None: frame unreadable)"
@@ -139,38 +88,16 @@ def frame_features(fms:list[FoldModel], inp:Inputs, tta:bool=True, bs:int=32, pr
     nv = 2 if tta else 1
     ffeat = [[None]*len(inp.frames) for _ in fms]
     fb = list(range(0, len(inp.frames), bs))
-    for s in _progress(fb, 'frame batches', progress):
+    for s in progress_iter(fb, 'frame batches', progress):
         ids = inp.frames[s:s+bs]
         arrs = [inp.frame(i) for i in ids]
         ok = [k for k,a in enumerate(arrs) if a is not None]
         if not ok: continue
-        x = torch.stack([_to_float(arrs[k], cfg.frame_size) for k in ok]).to(dev)
+        x = torch.stack([to_float(arrs[k], cfg.frame_size) for k in ok]).to(dev)
         for m_i,fm in enumerate(fms):
             fs = [fm.model.view_features(fi, tta_view(x, st, vi==1, inp.tta_style)) for vi in range(nv)]
             for n,k in enumerate(ok): ffeat[m_i][s+k] = [f[n] for f in fs]
     return ffeat
-
-# %% ../nbs/08_inference.ipynb #dba5831b
-def _row_inputs(inp:Inputs, r, roi_views, fi, ffeat, per_roi:bool):
-    "One row's ROI views (PIL) and, if its frame must run for it alone, the frame array; None when nothing can be had"
-    iid = r['image_id']
-    scale = lambda v: 1. if v=='roi' else float(v[len('context'):])
-    vs = [inp.roi(r, scale(v)) for _,v in roi_views]
-    fr,has_frame = None,False  # fr: a frame array to run for this ROI alone; None: the shared features
-    if fi is not None:
-        shared_ok = not per_roi and ffeat[0][inp.frame_idx[iid]] is not None
-        if not shared_ok: fr = inp.frame(iid)
-        has_frame = shared_ok or fr is not None
-    if any(v is None for v in vs):
-        if not has_frame:
-            inp._warn(r, 'no ROI and no frame', 'predicted from the training labels alone'); return None
-        src = fr if fr is not None else inp.frame(iid)
-        vs = [v if v is not None else Image.fromarray(src) for v in vs]
-        inp._warn(r, 'no ROI file, and no box and frame to cut it from', 'the frame stands in for the ROI')
-    if fi is not None and not has_frame:
-        fr = np.array(vs[0].resize((inp.cfg.frame_size, inp.cfg.frame_size), Image.BILINEAR))
-        inp._warn(r, inp.bad_frames.get(iid, 'frame file missing'), 'the ROI stands in for the frame')
-    return vs, fr
 
 # %% ../nbs/08_inference.ipynb #36ea3ea6
 @torch.no_grad()
@@ -184,18 +111,18 @@ def roi_logits(fms:list[FoldModel], inp:Inputs, ffeat:list|None, tta:bool=True, 
     roi_views = [(j, v) for j,v in enumerate(cfg.views) if v!='frame']
     out = np.zeros((len(fms), len(df), len(load_taxonomy())), dtype=np.float32)
     rb = list(range(0, len(df), bs))
-    for s in _progress(rb, 'ROI batches', progress):
+    for s in progress_iter(rb, 'ROI batches', progress):
         rows = df.iloc[s:s+bs]
         rois,frames,keep = [],[],[]
         for k,(_,r) in enumerate(rows.iterrows()):
-            got = _row_inputs(inp, r, roi_views, fi, ffeat, per_roi)
+            got = row_inputs(inp, r, roi_views, fi, ffeat, per_roi)
             if got is None: continue
             vs,fr = got
-            rois.append(torch.stack([_to_float(v, cfg.roi_size) for v in vs])); frames.append(fr); keep.append(k)
+            rois.append(torch.stack([to_float(v, cfg.roi_size) for v in vs])); frames.append(fr); keep.append(k)
         if not keep: continue
         xr = torch.stack(rois).to(dev)  # (n, ROI views, 3, size, size)
         own = [n for n,f in enumerate(frames) if f is not None]  # ROIs whose frame runs for them alone
-        xf = torch.stack([_to_float(frames[n], cfg.frame_size) for n in own]).to(dev) if own else None
+        xf = torch.stack([to_float(frames[n], cfg.frame_size) for n in own]).to(dev) if own else None
         pos = {n:q for q,n in enumerate(own)}
         for m_i,fm in enumerate(fms):
             logit = 0
@@ -215,6 +142,29 @@ def predict_logits(fms:list[FoldModel], inp:Inputs, tta:bool=True, bs:int=32, pe
     "(folds, ROIs, classes) logits, each averaged over the views; each frame's features computed once (unless `per_roi`)"
     ffeat = None if per_roi else frame_features(fms, inp, tta, bs, progress)
     return roi_logits(fms, inp, ffeat, tta, bs, per_roi, progress)
+
+# %% ../nbs/08_inference.ipynb #6c0ff72f
+@torch.no_grad()
+def feature_logits(fms:list[FoldModel], inp:Inputs, tta:bool=True, bs:int=32, cache='default',
+                   progress:bool=True)->tuple[np.ndarray, FeatureCache]:
+    "(models, ROIs, classes) logits of a `feature_cache` run: each image through each distinct backbone once, then every model's head"
+    rot = (False, True) if tta else (False,)
+    fc = FeatureCache(feature_dir(inp.cfg.cache if cache=='default' else cache))
+    out = np.zeros((len(fms), len(inp.df), len(load_taxonomy())), dtype=np.float32)
+    got = {}  # backbone weights -> features: the folds of such a run share their frozen backbones
+    for m_i,fm in enumerate(fms):
+        key = tuple(backbone_key(fm.model, j) for j in range(len(inp.cfg.views)))
+        if key not in got:
+            n_warn = len(inp.warnings)
+            got[key] = cached_features(fm.model, inp, rot, fc, bs, progress if not got else False)
+            if len(got)>1: del inp.warnings[n_warn:]  # the same rows' problems, noted once
+        feats,ok = got[key]
+        dev = next(fm.model.parameters()).device
+        for s in range(0, len(ok), 1024):
+            logit = sum(main_logits(fm.model.forward_head([f[s:s+1024].to(dev) for f in fs])).float() for fs in feats)/len(feats)
+            out[m_i, s:s+1024] = np.where(ok[s:s+1024, None], logit.cpu().numpy(), 0.)
+    return out, fc
+
 
 # %% ../nbs/08_inference.ipynb #0857ebeb
 def combine_folds(logits:np.ndarray, # (folds, n, classes)
@@ -310,7 +260,7 @@ def _swap_in(tmp:Path, out:Path)->bool:
     return had
 
 def predict(run:str|Path, # run directory of `fathomnbs-train`
-            split:str|Path=None, # split folder (or a COCO json)
+            split:str|Path|pd.DataFrame=None, # split folder (or a COCO json, or a split table)
             out:str|Path='predictions', # folder for the outputs
             coco:str|Path=None, # COCO json of the split (default: the split folder's only *.json)
             decode:str=None, # 'argmax' or 'min_risk' (default: the run's)
@@ -318,17 +268,20 @@ def predict(run:str|Path, # run directory of `fathomnbs-train`
             tta:bool=None, # also the +10° rotated view (default: the run's `tta`, on unless 'none')
             threshold:float=0.5, # rollup threshold
             folds=None, bs:int=32, device=None, cache='default', per_roi:bool=False, progress:bool=True,
+            models:str|None=None, # 'folds', 'full' or 'all' (default: 'all' when the run has a final fit, else 'folds')
            )->pd.DataFrame:
     "Predict every annotation of a split with a trained run; write submission, predictions, COCO results"
     run,out = Path(run),Path(out)
     if out.exists() and not out.is_dir(): raise ValueError(f"{out}: is a file; --out must be a folder")
     tax = load_taxonomy(); D = dist_tensor()
-    df = read_any(split, coco)
-    cfg,fms = load_run(run, folds, device)
+    df = split.reset_index(drop=True) if isinstance(split, pd.DataFrame) else read_any(split, coco)
+    cfg,fms = load_run(run, folds, device, models)
     decode = decode or cfg.decode
     if tta is None: tta = cfg.tta!='none'
     inp = Inputs(df, cfg, cache)
-    logits = predict_logits(fms, inp, tta=tta, bs=bs, per_roi=per_roi, progress=progress)
+    feat = None
+    if cfg.feature_cache and not per_roi: logits,feat = feature_logits(fms, inp, tta=tta, bs=bs, cache=cache, progress=progress)
+    else: logits = predict_logits(fms, inp, tta=tta, bs=bs, per_roi=per_roi, progress=progress)
     probs = combine_folds(logits, [f.weight for f in fms], combine)
     have = np.abs(logits).sum((0, 2))>0
     probs[~have] = _prior(run, tax)  # annotations with no image at all
@@ -356,6 +309,8 @@ def predict(run:str|Path, # run directory of `fathomnbs-train`
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True); raise
     table.attrs['replaced'] = _swap_in(tmp, out)
+    table.attrs['models'] = [f.fold for f in fms]
+    if feat is not None: table.attrs['features'] = dict(computed=feat.computed, loaded=feat.loaded, path=str(feat.path))
     return table
 
 

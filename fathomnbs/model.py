@@ -86,6 +86,7 @@ class StreamNet(nn.Module):
                  pretrained=False, # for every stream, or a list: False, True, or a weights file each
                  shared:bool=False, # one backbone (archs[0]) for all views
                  fusion:str='concat', # 'concat' or 'gate'
+                 head:str='mlp', # the classifier: 'mlp' (dropout, hidden layer, BatchNorm, ReLU, dropout, linear) or 'linear' (dropout, linear)
                  hidden:int=512, # width of the head's hidden layer
                  drop=(0.4, 0.3), # the head's two dropouts
                  aux_heads:bool=False, # return the gate's per-stream logits too (gate fusion only)
@@ -94,6 +95,7 @@ class StreamNet(nn.Module):
                  **backbone_kw):
         super().__init__()
         if fusion not in ('concat', 'gate'): raise ValueError(f"fusion must be 'concat' or 'gate', not {fusion!r}")
+        if head not in ('mlp', 'linear'): raise ValueError(f"head must be 'mlp' or 'linear', not {head!r}")
         if aux_heads and fusion!='gate': raise ValueError("aux_heads needs fusion='gate' (the heads are the gate's)")
         self.archs,self.n_views,self.shared,self.fusion,self.aux_heads = tuple(archs),len(archs),shared,fusion,aux_heads
         pre = list(pretrained) if isinstance(pretrained, (list, tuple)) else [pretrained]*len(archs)
@@ -102,14 +104,16 @@ class StreamNet(nn.Module):
         self.feat_dims = [self._bb(i).num_features for i in range(self.n_views)]
         self.num_features = sum(self.feat_dims)
         nf,d0,d1 = self.num_features,*drop
-        if fusion=='concat':
-            self.head = nn.Sequential(nn.Dropout(d0), nn.Linear(nf, hidden), nn.BatchNorm1d(hidden), nn.ReLU(inplace=True),
-                                      nn.Dropout(d1), nn.Linear(hidden, n_classes))
-        else:
+        if fusion=='gate':
             self.aux = nn.ModuleList([nn.Linear(f, n_classes) for f in self.feat_dims])
             self.gate = nn.Linear(self.n_views, nf)
-            self.head = nn.Sequential(nn.BatchNorm1d(nf), nn.Dropout(d0), nn.Linear(nf, hidden), nn.ReLU(inplace=True),
-                                      nn.BatchNorm1d(hidden), nn.Dropout(d1), nn.Linear(hidden, n_classes))
+        pre = [nn.BatchNorm1d(nf)] if fusion=='gate' else []  # gated features are rescaled: normalised first
+        if head=='linear': self.head = nn.Sequential(*pre, nn.Dropout(d0), nn.Linear(nf, n_classes))
+        elif fusion=='concat':
+            self.head = nn.Sequential(nn.Dropout(d0), nn.Linear(nf, hidden), nn.BatchNorm1d(hidden), nn.ReLU(inplace=True),
+                                      nn.Dropout(d1), nn.Linear(hidden, n_classes))
+        else: self.head = nn.Sequential(*pre, nn.Dropout(d0), nn.Linear(nf, hidden), nn.ReLU(inplace=True),
+                                        nn.BatchNorm1d(hidden), nn.Dropout(d1), nn.Linear(hidden, n_classes))
         self.rank_heads = nn.ModuleDict({r:nn.Linear(nf, len(rank_groups(r, tax)[0])) for r in rank_heads})
 
     def _bb(self, i): return self.backbones[0 if self.shared else i]

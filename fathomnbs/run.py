@@ -37,9 +37,11 @@ class TrainConfig:
     archs:tuple=('tf_efficientnetv2_m', 'tf_efficientnetv2_s') # timm architectures, one per view
     pretrained:object=True # True (timm's weights), False, or one weights file per stream
     shared:bool=False # one backbone for all views
-    freeze:bool=False # train the head only (backbones frozen, their BatchNorms still adapting)
+    freeze:bool=False # train the head only (backbones frozen, their BatchNorms still adapting unless feature_cache)
+    feature_cache:bool=False # with freeze and no aug: run each backbone once per image and view (BatchNorms frozen too), keep the pooled features on disk, train the head on them
     drop_path:float=0.2 # stochastic depth of the backbones (timm's drop_path_rate)
     fusion:str='concat' # 'concat' or 'gate'
+    head:str='mlp' # the classifier on the fused features: 'mlp' (one hidden layer of 512) or 'linear'
     aux_heads:bool=False # train the gate's per-stream heads
     rank_heads:tuple=() # ranks with their own head
     # loss and decoding
@@ -57,6 +59,7 @@ class TrainConfig:
     wd_bn_bias:bool=True # decay BatchNorm weights and biases too, as torch's AdamW does
     epochs:int=50 # most epochs per fold
     patience:int=15 # early stopping: epochs without an improvement of at least min_delta
+    final_fit:bool=False # after the folds, train one model on every ROI for the folds' median best epoch + 1 epochs (full/)
     min_delta:float=0.005 # improvement that resets the patience (the best epoch is the true minimum)
     mixed_precision:str='fp16' # on GPU: 'fp16', 'bf16' or 'no'
     channels_last:bool=False # channels-last memory format on GPU
@@ -74,9 +77,11 @@ class TrainConfig:
 # %% ../nbs/06_run.ipynb #afff1b57
 PRESETS = {
     'second-place': {},
-    # 132 ROIs of 55 taxa: train the head only, and weigh the distance term more (λ 1: tried 0.1 and 1 on these folds)
+    # tens of ROIs per taxon at most: frozen backbones run once (feature_cache), a linear head trained to convergence on
+    # their features, a final fit on all ROIs; λ 1 (tried 0.1 and 1), head, epochs and decay measured in bench/quality.py
     'sample': dict(grouped=True, archs=('tf_efficientnet_lite0',)*2, roi_size=128, frame_size=160, freeze=True,
-                   drop_path=0., lam=1.0, bs=16, lr=3e-3, epochs=10, patience=10, mixed_precision='no', decode='min_risk',
+                   feature_cache=True, aug=None, head='linear', final_fit=True,
+                   drop_path=0., lam=1.0, bs=16, lr=3e-3, epochs=100, patience=30, mixed_precision='no', decode='min_risk',
                    num_workers=0, export=False, fold_seeds=True, wd_bn_bias=False, tta='bilinear'),
     'beyond': dict(grouped=True, decode='min_risk', fusion='gate', aux_heads=True, aux_weight=0.3,
                    rank_heads=RANK_HEADS, rank_weight=0.3),
@@ -113,7 +118,7 @@ def config_from_dict(d:dict)->TrainConfig:
     return TrainConfig(**{k:_tup(v) for k,v in d.items()})
 
 # %% ../nbs/06_run.ipynb #6178fd06
-_CHOICES = dict(fusion=('concat', 'gate'), decode=('argmax', 'min_risk'), mixed_precision=('fp16', 'bf16', 'no'),
+_CHOICES = dict(fusion=('concat', 'gate'), head=('mlp', 'linear'), decode=('argmax', 'min_risk'), mixed_precision=('fp16', 'bf16', 'no'),
                 tta=('second-place', 'bilinear', 'none'), check_images=('full', 'headers'))
 
 def _timm_stats(arch:str)->tuple:
@@ -129,6 +134,10 @@ def check_config(cfg:TrainConfig):
     if cfg.folds<2: raise ValueError(f"folds must be at least 2, not {cfg.folds}")
     bad = [v for v in cfg.views if v not in ('roi', 'frame') and not re.fullmatch(r'context\d+(\.\d+)?', v)]
     if bad: raise ValueError(f"unknown view(s) {bad}: use 'roi', 'frame' or 'context<scale>'")
+    if cfg.feature_cache:
+        need = [k for k,bad in (('freeze', not cfg.freeze), ('aug', cfg.aug is not None), ('export', cfg.export)) if bad]
+        if need: raise ValueError(f"feature_cache needs freeze true, aug null and export false (the features are computed once, "
+                                  f"without augmentation, and the Learner holds no images); change: {', '.join(need)}")
     n_bb = 1 if cfg.shared else len(cfg.views)
     if len(cfg.archs)<n_bb: raise ValueError(f"{len(cfg.views)} views need {n_bb} architecture(s) in archs, got {len(cfg.archs)}")
 
@@ -176,6 +185,12 @@ class RunDir:
     def steps(self, k:int)->Path: return self.fold(k)/'steps.csv'
     def valid_probs(self, k:int)->Path: return self.fold(k)/'valid_probs.npy'
     def done(self, k:int)->Path: return self.fold(k)/'done.json'
+    @property
+    def full(self)->Path: return self.path/'full'
+    @property
+    def full_model(self)->Path: return self.full/'best.pth'
+    @property
+    def full_done(self)->Path: return self.full/'done.json'
 
     def finished(self)->list[int]:
         "The folds that finished training"
@@ -220,7 +235,7 @@ def build_model(cfg:TrainConfig, pretrained=None):
     p = cfg.pretrained if pretrained is None else pretrained
     kw = dict(drop_path_rate=cfg.drop_path) if cfg.drop_path else {}
     return StreamNet(cfg.archs[:len(cfg.views)] if not cfg.shared else cfg.archs[:1]*len(cfg.views),
-                     pretrained=list(p) if isinstance(p, (list, tuple)) else p, shared=cfg.shared, fusion=cfg.fusion,
+                     pretrained=list(p) if isinstance(p, (list, tuple)) else p, shared=cfg.shared, fusion=cfg.fusion, head=cfg.head,
                      aux_heads=cfg.aux_heads, rank_heads=cfg.rank_heads, **kw)
 
 # %% ../nbs/06_run.ipynb #01fd58cd

@@ -30,11 +30,13 @@ from .datablock import fathom_dls, Augment, FrameCache
 from .model import main_logits, fathom_splitter
 from .loss import BatchMixUp, fathom_metrics, decode_probs, dist_tensor, RankAccuracy
 from .run import TrainConfig, RunDir, resolve, build_model, build_loss, config_dict
+from .features import Inputs, FeatureCache, feature_dir, cached_features, feature_dls, HeadOnly
 
 # %% auto #0
 __all__ = ['TrainingError', 'FoldTracker', 'append_csv', 'FoldLog', 'EarlyStop', 'BatchLog', 'StepTimer', 'DeviceMixedPrecision',
-           'adamw', 'make_learner', 'weights_checksum', 'predict_probs', 'train_fold', 'check_run_dir', 'prepare_data',
-           'untrained_loss', 'training_warnings', 'summarize', 'plot_curves', 'train', 'print_summary']
+           'adamw', 'make_learner', 'weights_checksum', 'predict_probs', 'run_features', 'train_fold', 'check_run_dir',
+           'prepare_data', 'untrained_loss', 'training_warnings', 'summarize', 'plot_curves', 'StopAfter',
+           'final_epochs', 'train_full', 'train', 'print_summary']
 
 # %% ../nbs/07_train.ipynb #5afda6f5
 class TrainingError(RuntimeError):
@@ -185,16 +187,28 @@ def adamw(params, lr, wd=0.): return Adam(params, lr=lr, mom=0.9, sqr_mom=0.999,
 def make_learner(cfg:TrainConfig, # a resolved config (`resolve`)
                  df:pd.DataFrame, # the folded split table
                  fold:int|None, # the validation fold (None: no validation set)
-                 path:Path=None, device=None)->Learner:
-    "The fastai `Learner` of one fold of `df` under `cfg`"
+                 path:Path=None, device=None,
+                 feats:list|None=None, # with `feature_cache`: every row's features, one (rows, features) tensor per view
+                 metrics:bool=True, # the validation metrics (off for a fit without a validation set)
+                )->Learner:
+    "The fastai `Learner` of one fold of `df` under `cfg` (of the heads on cached features with `feature_cache`)"
     cfg = resolve(cfg)  # a no-op on a resolved config
-    aug = None if cfg.aug is None else Augment(**cfg.aug)
-    dls = fathom_dls(df, valid_fold=fold, bs=cfg.bs, views=cfg.views, roi_size=cfg.roi_size, frame_size=cfg.frame_size,
-                     aug=aug, cache=cfg.cache, stats=cfg.stats, num_workers=cfg.num_workers, device=device, seed=cfg.seed)
     model = build_model(cfg)
+    if cfg.feature_cache:
+        if feats is None: raise ValueError("feature_cache: give the rows' features (`cached_features`)")
+        tax = load_taxonomy()
+        y = torch.tensor([tax.idx[o] for o in df['label']])
+        valid = None if fold is None else (df['fold']==fold).values
+        dls = feature_dls(feats, y, valid, bs=cfg.bs, seed=cfg.seed, device=device)
+        model,splitter = HeadOnly(model),lambda m: [list(m.parameters())]
+    else:
+        aug = None if cfg.aug is None else Augment(**cfg.aug)
+        dls = fathom_dls(df, valid_fold=fold, bs=cfg.bs, views=cfg.views, roi_size=cfg.roi_size, frame_size=cfg.frame_size,
+                         aug=aug, cache=cfg.cache, stats=cfg.stats, num_workers=cfg.num_workers, device=device, seed=cfg.seed)
+        splitter = fathom_splitter
     learn = Learner(dls, model, loss_func=build_loss(cfg), opt_func=adamw, lr=cfg.lr, wd=cfg.wd, wd_bn_bias=cfg.wd_bn_bias,
-                    metrics=fathom_metrics(), splitter=fathom_splitter, path=path or Path('.'), model_dir='.')
-    if cfg.freeze: learn.freeze()
+                    metrics=fathom_metrics() if metrics else [], splitter=splitter, path=path or Path('.'), model_dir='.')
+    if cfg.freeze and not cfg.feature_cache: learn.freeze()
     if torch.cuda.is_available() and (device is None or str(device).startswith('cuda')):
         if cfg.channels_last: learn.model.to(memory_format=torch.channels_last)
         if cfg.mixed_precision!='no': learn.add_cb(DeviceMixedPrecision(amp_mode=cfg.mixed_precision))
@@ -219,18 +233,35 @@ def predict_probs(model, dl, n_inp:int=2)->np.ndarray:
 def _log0(*a, all_ranks=False, **kw):
     if all_ranks or rank_distrib()==0: print(*a, **kw, flush=True)
 
+# %% ../nbs/07_train.ipynb #001dab87
+def run_features(cfg:TrainConfig, # a resolved config with `feature_cache`
+                 df:pd.DataFrame, # the rows to train on (every one has an image: `check_images`)
+                 model=None, # whose backbones give the features (default: `build_model(cfg)`)
+                )->list[torch.Tensor]:
+    "Every row's pooled features, one (rows, features) tensor per view, through the feature cache"
+    t0 = time.time()
+    fc = FeatureCache(feature_dir(cfg.cache))
+    inp = Inputs(df, cfg)
+    (feats,),ok = cached_features(model or build_model(cfg), inp, (False,), fc, bs=cfg.bs, progress=True if sys.stdout.isatty() else 'log')
+    if not ok.all(): raise DataError(f"no image for annotation(s) {df['annotation_id'][~ok].tolist()[:10]}")
+    _log0(f"features: {fc.computed} backbone pass(es), {fc.loaded} read from {fc.path or 'memory'} ({time.time()-t0:.1f} s)")
+    return feats
+
 # %% ../nbs/07_train.ipynb #b96d8e8d
 def train_fold(cfg:TrainConfig, # a resolved config
                df:pd.DataFrame, # the folded split table
                fold:int, out:str|Path, # the fold, and the run folder
-               log=None, cbs=())->dict:
+               log=None, cbs=(),
+               feats:list|None=None, # with `feature_cache`: every row's features (`run_features`)
+              )->dict:
     "Train (or resume) one fold; writes fold<k>/ and returns its result"
     run,log = RunDir(out),log or _log0
     if run.done(fold).exists(): return run.result(fold)
     if rank_distrib()==0: run.fold(fold).mkdir(parents=True, exist_ok=True)
     distrib_barrier()
     set_seed(cfg.seed+fold if cfg.fold_seeds else cfg.seed)  # python, numpy and torch: the same run twice gives the same draws
-    learn = make_learner(cfg, df, fold, run.fold(fold))
+    if cfg.feature_cache and feats is None: feats = run_features(cfg, df)
+    learn = make_learner(cfg, df, fold, run.fold(fold), feats=feats)
     state,start = None,0
     if run.last(fold).exists():
         state = torch.load(run.last(fold), map_location='cpu', weights_only=False)
@@ -262,6 +293,8 @@ def train_fold(cfg:TrainConfig, # a resolved config
     if rank_distrib()==0:
         np.save(run.valid_probs(fold), predict_probs(learn.model, learn.dls.valid, learn.dls.n_inp))
         if cfg.export: learn.export('export.pkl')
+        if cfg.feature_cache:  # the whole network for prediction: the frozen backbones and the best head
+            atomic_write(run.best(fold), lambda p: torch.save(learn.model.net.state_dict(), p))
         atomic_write(run.done(fold), json.dumps(res, indent=1).encode())
     distrib_barrier()
     log(f"fold {fold}: done; best {cfg.monitor} {res['best']:.4f} at epoch {res['best_epoch']}"
@@ -337,7 +370,7 @@ def training_warnings(log:pd.DataFrame, # a fold's log.csv
     return []
 
 # %% ../nbs/07_train.ipynb #b136a218
-def summarize(cfg:TrainConfig, df:pd.DataFrame, out:Path, results:list[dict])->dict:
+def summarize(cfg:TrainConfig, df:pd.DataFrame, out:Path, results:list[dict], full:dict=None)->dict:
     "Out-of-fold predictions and scores; writes oof_probs.npy, oof.csv, summary.json, curves.png"
     tax = load_taxonomy(); D = dist_tensor()
     probs = np.zeros((len(df), len(tax)), dtype=np.float32)
@@ -368,7 +401,7 @@ def summarize(cfg:TrainConfig, df:pd.DataFrame, out:Path, results:list[dict])->d
              oof_accuracy=float((pa[done_t]==yd).float().mean()), oof_accuracy_per_rank=rank_acc,
              best_constant_oof=float(np.concatenate(const).mean()) if const else None,
              best_constant_all=best_constant(df['label'], tax)[1])
-    s['decode'] = cfg.decode
+    s['decode'],s['final_fit'] = cfg.decode,full
     s['oof_dist'] = s['oof_dist_argmax'] if cfg.decode=='argmax' else s['oof_dist_min_risk']
     run = RunDir(out)
     s['warnings'] = [w for r in results if run.log(r['fold']).exists() for w in training_warnings(pd.read_csv(run.log(r['fold'])), r['fold'], untrained_loss(cfg))]
@@ -398,10 +431,51 @@ def _start_distributed():
     if not cpu: torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', 0)))
     torch.distributed.init_process_group('gloo' if cpu else 'nccl')
 
+# %% ../nbs/07_train.ipynb #48e9db21
+class StopAfter(Callback):
+    "End the fit after `n` epochs; the schedule still spans the fit's length (as in the folds)"
+    order = 101
+    def __init__(self, n:int, log=None): self.n,self.log = n,log
+    def after_epoch(self):
+        if self.log: self.log(f"final fit epoch {self.epoch}: train_loss {float(self.recorder.values[-1][0]):.4f}")
+        if self.epoch+1>=self.n: raise CancelFitException()
+
+def final_epochs(results:list[dict])->int:
+    "Epochs of the final fit: the folds' median best epoch, plus one (epochs count from 0)"
+    return int(np.median([r['best_epoch'] for r in results]))+1
+
+# %% ../nbs/07_train.ipynb #d6dfcac2
+def train_full(cfg:TrainConfig, df:pd.DataFrame, out:str|Path,
+               epochs:int, # how many epochs of the folds' schedule (`final_epochs`)
+               log=None, feats:list|None=None)->dict:
+    "Train one model on every row of `df` for `epochs` epochs; writes full/best.pth and full/done.json"
+    run,log = RunDir(out),log or _log0
+    if run.full_done.exists(): return json.loads(run.full_done.read_text())
+    if rank_distrib()==0: run.full.mkdir(parents=True, exist_ok=True)
+    distrib_barrier()
+    set_seed(cfg.seed)
+    if cfg.feature_cache and feats is None: feats = run_features(cfg, df)
+    learn = make_learner(cfg, df, None, run.full, feats=feats, metrics=False)
+    n_tr = len(df)
+    log(f"final fit: {epochs} epoch(s) on all {n_tr} ROIs")
+    bar = sys.stdout.isatty()
+    cbs = [ParamScheduler({'lr':SchedCos(cfg.lr, 0.)}), StopAfter(epochs, None if bar else log)]
+    ctx = learn.distrib_ctx(sync_bn=False) if num_distrib()>1 else nullcontext()
+    with ctx, (nullcontext() if bar else learn.no_bar()), (nullcontext() if bar else learn.no_logging()):
+        learn.fit(cfg.epochs, lr=cfg.lr, wd=cfg.wd, cbs=cbs)
+    res = dict(epochs=epochs, n_train=n_tr, train_loss=float(learn.recorder.values[-1][0]))
+    if rank_distrib()==0:
+        net = learn.model.net if cfg.feature_cache else _unwrap(learn.model)
+        atomic_write(run.full_model, lambda p: torch.save(net.state_dict(), p))
+        atomic_write(run.full_done, json.dumps(res, indent=1).encode())
+    distrib_barrier()
+    return res
+
 # %% ../nbs/07_train.ipynb #2598398c
 def train(cfg:TrainConfig, # the run's settings
           data:str|Path, # split folder (annotations.csv, images/, rois/, and its COCO json)
           out:str|Path, # run folder
+          df:pd.DataFrame=None, # the split's table, if already read (default: read from `data`)
          )->dict:
     "Train every fold (resuming where a previous run stopped) and summarize out-of-fold results"
     out = Path(out)
@@ -409,8 +483,10 @@ def train(cfg:TrainConfig, # the run's settings
     cfg = resolve(cfg)
     if not Path(data).is_dir(): raise FileNotFoundError(f"--data {data}: no such split folder")
     if out.exists() and not out.is_dir(): raise ValueError(f"--out {out}: is a file, not a folder")
-    df,notes = check_images(read_split(data), full=cfg.check_images=='full')
+    df,notes = check_images(read_split(data) if df is None else df, full=cfg.check_images=='full')
     for n in notes: _log0(f"warning: {n}")
+    if num_distrib()>1 and cfg.feature_cache:
+        raise ValueError("feature_cache trains the heads on cached features in seconds, in one process: run it without torchrun")
     _start_distributed()
     cfg = check_run_dir(out, cfg, data)
     df = rank0_first(prepare_data, cfg, data, out, df) if num_distrib()>1 else prepare_data(cfg, data, out, df)
@@ -418,9 +494,16 @@ def train(cfg:TrainConfig, # the run's settings
     _log0(f"{cfg.preset}: {len(df)} ROIs of {df['image_id'].nunique()} frames, {df['label'].nunique()} taxa; "
           f"{len(folds)} fold(s) of {cfg.folds}{' grouped by frame' if cfg.grouped else ''}; up to {cfg.epochs} epochs; "
           f"{' + '.join(f'{a} {s}' for a,s in zip(cfg.archs, [cfg.roi_size, cfg.frame_size]))}")
-    results = [train_fold(cfg, df, k, out, log=_log0) for k in folds]
+    feats = None
+    if cfg.feature_cache: feats = rank0_first(run_features, cfg, df) if num_distrib()>1 else run_features(cfg, df)
+    results = [train_fold(cfg, df, k, out, log=_log0, feats=feats) for k in folds]
+    full = None
+    if cfg.final_fit:
+        run = RunDir(out); done = run.finished()
+        if len(done)==cfg.folds: full = train_full(cfg, df, out, final_epochs([run.result(k) for k in done]), log=_log0, feats=feats)
+        else: _log0(f"final fit: waits for every fold ({len(done)} of {cfg.folds} finished)")
     if rank_distrib(): return {}
-    return summarize(cfg, df, out, results)
+    return summarize(cfg, df, out, results, full)
 
 # %% ../nbs/07_train.ipynb #c6f2149b
 def print_summary(s:dict):
@@ -430,6 +513,7 @@ def print_summary(s:dict):
           f"accuracy {s['oof_accuracy']:.3f}")
     print("accuracy per rank: " + ', '.join(f"{k} {v:.3f}" for k,v in s['oof_accuracy_per_rank'].items() if v is not None))
     print(f"best constant prediction, out of fold: {s['best_constant_oof']:.4f}")
+    if s.get('final_fit'): print(f"final fit on all {s['final_fit']['n_train']} ROIs: {s['final_fit']['epochs']} epoch(s), saved in full/")
     for w in s.get('warnings', []): print(f"warning: {w}")
     print(f"out-of-fold distance ({s.get('decode', 'argmax').replace('_', '-')} decoding):")
     print(f"{s['oof_dist']:.4f}")
