@@ -34,7 +34,7 @@ VARIANTS = {
     'lam0.1': dict(lam=0.1),                       # the 2nd place's weight of the distance term
     'long': dict(epochs=300, patience=100),        # a longer schedule, more patience
     'roi_only': dict(views=('roi',), archs=('tf_efficientnet_lite0',)),
-    'images': dict(feature_cache=False, epochs=10, patience=10, head='mlp'),  # the previous preset's head on images (BatchNorms adapting)
+    'images': dict(feature_cache=False, aug={}, epochs=10, patience=10, head='mlp'),  # the previous preset: MLP head on augmented images, BatchNorms adapting
 }
 p = argparse.ArgumentParser()
 p.add_argument('--seeds', default='42,43,44')
@@ -68,7 +68,7 @@ rows = []
 for v in a.variants.split(','):
     for seed in map(int, a.seeds.split(',')):
         base = preset('sample', seed=seed, **VARIANTS[v])
-        X = torch.cat(quiet(run_features, resolve(dataclasses.replace(base, feature_cache=True, aug=None, export=False, freeze=True)), df), 1).numpy()
+        X = torch.cat(quiet(run_features, resolve(dataclasses.replace(base, feature_cache=True, aug=None, export=False, freeze=True)), df).tensors, 1).numpy()
         for scheme in a.schemes.split(','):
             cfg = dataclasses.replace(base, grouped=scheme=='grouped')
             t0 = time.time()

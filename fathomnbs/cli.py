@@ -31,11 +31,14 @@ def taxonomy_main(argv=None)->int:
     p.add_argument('--out', default='.', help="folder to write taxonomy.csv, distance_matrix.csv, taxonomy_tree.png to (default: .)")
     g = p.add_mutually_exclusive_group()
     g.add_argument('--names', metavar='FILE', help="build from WoRMS for these names: a text file (one a line) or a COCO json (its categories)")
+    g.add_argument('--from-coco', metavar='JSON', help="build from WoRMS for the categories of this COCO json (a split's, or fathomnet-generate's dataset.json)")
     g.add_argument('--table', metavar='CSV', help="build from this lineage CSV (name,rank,kingdom,...,species) instead of the bundled 79")
     a = p.parse_args(argv)
     from fathomnbs.taxonomy import Taxonomy, load_taxonomy, worms_lineage, write_taxonomy, names_from
     try:
-        if a.names: tax = Taxonomy.from_csv(worms_lineage(names_from(Path(a.names))))
+        src = a.names or a.from_coco
+        if a.from_coco and not a.from_coco.lower().endswith('.json'): p.error(f"--from-coco {a.from_coco}: give a COCO .json")
+        if src: tax = Taxonomy.from_csv(worms_lineage(names_from(Path(src))))
         else: tax = Taxonomy.from_csv(a.table) if a.table else load_taxonomy()
         for f in write_taxonomy(a.out, tax): print(f)
     except (ValueError, OSError, LookupError) as e: return _fail(e)
@@ -45,18 +48,21 @@ def taxonomy_main(argv=None)->int:
 # %% ../nbs/10_cli.ipynb #9ef7b600
 def score_main(argv=None)->int:
     "Console script: fathomnbs-score"
-    p = argparse.ArgumentParser(prog='fathomnbs-score', description="Print the mean taxonomic distance of a submission (0 best, 12 worst); the last line is the score")
+    p = argparse.ArgumentParser(prog='fathomnbs-score', description="Print the mean taxonomic distance of a submission (0 best; "
+                                "12, the 79's largest distance, worst); the last line is the score")
     p.add_argument('submission', help="submission CSV: annotation_id,concept_name")
     p.add_argument('solution', help="solution CSV: annotation_id,concept_name")
+    p.add_argument('--taxonomy', metavar='CSV', help="lineage CSV of the categories (default: the bundled 79; a run folder's taxonomy.csv for its own)")
     a = p.parse_args(argv)
-    from fathomnbs.taxonomy import score, MAX_DIST
+    from fathomnbs.taxonomy import score, Taxonomy, load_taxonomy
     try:
+        tax = Taxonomy.from_csv(a.taxonomy) if a.taxonomy else load_taxonomy()
         with warnings.catch_warnings(record=True) as ws:
             warnings.simplefilter('always')
-            s,rows = score(a.submission, a.solution, per_row=True)
+            s,rows = score(a.submission, a.solution, tax, per_row=True)
     except (ValueError, OSError) as e: return _fail(e)
     for w in ws: print(f"warning: {w.message}", file=sys.stderr)
-    print(f"{len(rows)} annotations; exact: {(rows==0).mean():.1%}; distance 12: {(rows==MAX_DIST).mean():.1%}")
+    print(f"{len(rows)} annotations; exact: {(rows==0).mean():.1%}; largest distance ({tax.max_dist}): {(rows==tax.max_dist).mean():.1%}")
     print(f"{s:.6f}")
     return 0
 

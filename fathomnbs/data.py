@@ -171,7 +171,8 @@ def read_split(split:str|Path=None, # split folder (annotations.csv, images/, ro
     if bad.any():
         r = df[bad].iloc[0]
         raise DataError(f"{split or coco}: label(s) not among the categories: {sorted(set(df['label'][bad]))} "
-                        f"(first at annotation {r['annotation_id']})")
+                        f"(first at annotation {r['annotation_id']}); for other categories, write their taxonomy with "
+                        f"`fathomnbs-taxonomy --from-coco SPLIT.json --out DIR` and train with `--taxonomy DIR/taxonomy.csv`")
     return df.reset_index(drop=True)[COLS + [c for c in df.columns if c not in COLS]]
 
 def _check_files(df:pd.DataFrame, split:Path, files:str):

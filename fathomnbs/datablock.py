@@ -240,13 +240,15 @@ def fathom_dls(df:pd.DataFrame, # labelled split table (with a `fold` column if 
                views=VIEWS, roi_size:int=224, frame_size:int=384, aug:Augment|None=Augment(), cache='default',
                stats=imagenet_stats, # (mean, std) for every view, or one (mean, std) per view
                num_workers:int=None, # DataLoader workers (default: fastai's)
-               device=None, seed:int=None, **kwargs):
+               device=None, seed:int=None,
+               vocab:list[str]=None, # class order; default the 79 categories
+               **kwargs):
     "DataLoaders of (views..., category) for one fold of `df`"
     df = df.reset_index(drop=True)
     bad = df['label'].eq('') | df['label'].isna()
     if bad.any(): raise DataError(f"cannot train on unlabelled rows: annotation(s) {df['annotation_id'][bad].tolist()[:10]}")
     valid_idx = None if valid_fold is None else np.flatnonzero(df['fold'].values==valid_fold)
-    blk = fathom_block(views, roi_size, frame_size, aug, cache, valid_idx, stats=stats)
+    blk = fathom_block(views, roi_size, frame_size, aug, cache, valid_idx, vocab=vocab, stats=stats)
     kw = dict(bs=bs, device=device, seed=seed, **kwargs)
     if num_workers is not None: kw['num_workers'] = num_workers
     return blk.dataloaders(df, **kw)

@@ -7,16 +7,19 @@ Docs: https://fathomnbs.github.io/fathomnbs/features.html.md"""
 # %% ../nbs/06a_features.ipynb #07f915a4
 from __future__ import annotations
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np, pandas as pd, torch
 from torch import nn
+import timm
 from PIL import Image
 from torchvision.transforms.v2 import functional as TF
 from torchvision.transforms import InterpolationMode
 from fastprogress.fastprogress import progress_bar
 from fastai.data.load import DataLoader
 from fastai.data.core import DataLoaders
+from fastai.torch_core import default_device
 
 from .taxonomy import progress_lines, atomic_write
 from .data import load_rgb, cut_row, fit_min_size, DataError
@@ -25,8 +28,9 @@ from .model import StreamNet
 from .run import TrainConfig, resolve
 
 # %% auto #0
-__all__ = ['Inputs', 'to_pixels', 'to_float', 'normalise', 'tta_view', 'row_inputs', 'progress_iter', 'feature_dir',
-           'backbone_key', 'FeatureCache', 'cached_features', 'HeadOnly', 'FeatureDL', 'feature_dls']
+__all__ = ['FEATURES_FORMAT', 'Inputs', 'to_pixels', 'to_float', 'normalise', 'tta_view', 'row_inputs', 'progress_iter',
+           'feature_dir', 'backbone_key', 'FeatureCache', 'cached_features', 'HeadOnly', 'RowFeatures', 'FeatureDL',
+           'feature_dls']
 
 # %% ../nbs/06a_features.ipynb #455b4a87
 class Inputs:
@@ -142,6 +146,8 @@ def backbone_key(model:StreamNet, view:int)->str:
 
 
 # %% ../nbs/06a_features.ipynb #aee6d69d
+FEATURES_FORMAT = 1  # changes when what a cached vector means changes
+
 class FeatureCache:
     "Pooled feature vectors by key: in memory, and as .npy files in `path` (None: memory only)"
     def __init__(self, path:str|Path|None):
@@ -150,7 +156,7 @@ class FeatureCache:
 
     def key(self, weights:str, view:str, stats, rotated:str|None, pixels:np.ndarray)->str:
         "The key of one vector: backbone weights, view, normalisation, test-time view (None: as is) and the input pixels"
-        h = hashlib.sha1(f"{weights}|{view}|{pixels.shape}|{stats}|{rotated}".encode())
+        h = hashlib.sha1(f"{FEATURES_FORMAT}|{timm.__version__}|{torch.__version__}|{weights}|{view}|{pixels.shape}|{stats}|{rotated}".encode())
         h.update(np.ascontiguousarray(pixels).tobytes())
         return h.hexdigest()
 
@@ -164,7 +170,9 @@ class FeatureCache:
         try: a = np.load(f)
         except (ValueError, OSError, EOFError): a = None
         if a is None or a.shape!=(dim,) or a.dtype!=np.float32 or not np.isfinite(a).all():
-            f.unlink(missing_ok=True); self.damaged += 1; return None  # computed again by the caller
+            try: f.unlink(missing_ok=True)
+            except OSError: pass  # a read-only cache: the new vector is kept in memory
+            self.damaged += 1; return None  # computed again by the caller
         self.mem[key] = a; self.loaded += 1
         return a
 
@@ -174,7 +182,8 @@ class FeatureCache:
         if self.path is None: return
         def _save(p):
             with open(p, 'wb') as fh: np.save(fh, a)
-        atomic_write(self.file(key), _save)
+        try: atomic_write(self.file(key), _save)
+        except OSError: pass  # a read-only or full cache folder: kept in memory for this run
 
 
 # %% ../nbs/06a_features.ipynb #d2ba8284
@@ -235,6 +244,12 @@ class HeadOnly(nn.Module):
 
 
 # %% ../nbs/06a_features.ipynb #9010cdd3
+@dataclass
+class RowFeatures:
+    "Every row's pooled features, one (rows, features) tensor per view, and the network whose backbones made them"
+    tensors:list
+    net:StreamNet
+
 class FeatureDL(DataLoader):
     "fastai's `DataLoader` over rows of in-memory tensors: (view features..., label) batches, sliced at once"
     def __init__(self, tensors:list[torch.Tensor], **kwargs):
@@ -248,12 +263,12 @@ class FeatureDL(DataLoader):
 def feature_dls(feats:list[torch.Tensor], # one (rows, features) tensor per view
                 y:torch.Tensor, # class index per row
                 valid:np.ndarray|None, # boolean mask of the validation rows (None: no validation set)
-                bs:int=32, seed:int=None, device=None)->DataLoaders:
-    "Training (shuffled, whole batches) and validation loaders of cached features"
+                bs:int=32, device=None)->DataLoaders:
+    "Training (shuffled, whole batches) and validation loaders of cached features, on `device` (default: fastai's)"
     va = np.zeros(len(y), dtype=bool) if valid is None else np.asarray(valid, dtype=bool)
     part = lambda m: [*(f[torch.from_numpy(m)] for f in feats), y[torch.from_numpy(m)]]
-    dls = DataLoaders(FeatureDL(part(~va), bs=bs, shuffle=True, drop_last=True, seed=seed),
-                      FeatureDL(part(va), bs=max(bs, 64)), device=device)
+    dls = DataLoaders(FeatureDL(part(~va), bs=bs, shuffle=True, drop_last=True),
+                      FeatureDL(part(va), bs=max(bs, 64)), device=device or default_device())
     dls.n_inp = len(feats)
     return dls
 

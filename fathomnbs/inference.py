@@ -29,7 +29,7 @@ from .features import Inputs, to_float, tta_view, row_inputs, progress_iter, Fea
 # %% auto #0
 __all__ = ['MODELS', 'PREDICT_OUTPUTS', 'FoldModel', 'load_run', 'frame_features', 'roi_logits', 'predict_logits',
            'feature_logits', 'combine_folds', 'node_matrix', 'prediction_table', 'check_submission', 'read_any',
-           'predict', 'plot_report']
+           'category_ids', 'predict', 'plot_report']
 
 # %% ../nbs/08_inference.ipynb #eeec3561
 @dataclass
@@ -50,6 +50,7 @@ def load_run(run:str|Path, # a run folder written by `fathomnbs-train`
             )->tuple[TrainConfig, list[FoldModel]]:
     "The run's config and its models (eval mode): folds weighted by 1/best validation distance, and the final fit"
     run = RunDir(run); cfg,_ = run.read_config()
+    tax = run.taxonomy()
     device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
     has_full = run.full_done.exists()
     models = models or ('all' if has_full else 'folds')
@@ -57,7 +58,7 @@ def load_run(run:str|Path, # a run folder written by `fathomnbs-train`
     if models!='folds' and not has_full:
         raise FileNotFoundError(f"{run.path}: no final fit (full/done.json); train with --final-fit true, or predict with --models folds")
     def _load(f, what):
-        m = build_model(cfg, pretrained=False)
+        m = build_model(cfg, pretrained=False, tax=tax)
         try: sd = torch.load(f, map_location='cpu')
         except Exception as e: raise DataError(f"{f}: cannot be read ({type(e).__name__}); train {what} again") from None
         m.load_state_dict(sd)
@@ -109,7 +110,7 @@ def roi_logits(fms:list[FoldModel], inp:Inputs, ffeat:list|None, tta:bool=True, 
     nv = 2 if tta else 1
     fi = cfg.views.index('frame') if 'frame' in cfg.views else None
     roi_views = [(j, v) for j,v in enumerate(cfg.views) if v!='frame']
-    out = np.zeros((len(fms), len(df), len(load_taxonomy())), dtype=np.float32)
+    out = np.zeros((len(fms), len(df), fms[0].model.n_classes), dtype=np.float32)
     rb = list(range(0, len(df), bs))
     for s in progress_iter(rb, 'ROI batches', progress):
         rows = df.iloc[s:s+bs]
@@ -150,7 +151,7 @@ def feature_logits(fms:list[FoldModel], inp:Inputs, tta:bool=True, bs:int=32, ca
     "(models, ROIs, classes) logits of a `feature_cache` run: each image through each distinct backbone once, then every model's head"
     rot = (False, True) if tta else (False,)
     fc = FeatureCache(feature_dir(inp.cfg.cache if cache=='default' else cache))
-    out = np.zeros((len(fms), len(inp.df), len(load_taxonomy())), dtype=np.float32)
+    out = np.zeros((len(fms), len(inp.df), fms[0].model.n_classes), dtype=np.float32)
     got = {}  # backbone weights -> features: the folds of such a run share their frozen backbones
     for m_i,fm in enumerate(fms):
         key = tuple(backbone_key(fm.model, j) for j in range(len(inp.cfg.views)))
@@ -233,12 +234,14 @@ def check_submission(sub:pd.DataFrame, ids, tax=None):
 
 
 # %% ../nbs/08_inference.ipynb #24b35721
-def read_any(split:str|Path|None=None, coco:str|Path|None=None)->pd.DataFrame:
+def read_any(split:str|Path|None=None, coco:str|Path|None=None,
+             classes:list[str]=None, # the labels allowed (default: the 79)
+            )->pd.DataFrame:
     "A split table from a split folder and/or a COCO json (a .json `split` is taken as the json); missing files kept, warned"
     if split is not None and str(split).lower().endswith('.json'): split,coco = None,split
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')  # every missing file is reported per annotation in warnings.csv
-        return read_split(split, coco='auto' if coco is None else coco, files='ignore')
+        return read_split(split, coco='auto' if coco is None else coco, files='ignore', classes=classes)
 
 
 # %% ../nbs/08_inference.ipynb #ac74415b
@@ -248,6 +251,18 @@ def _prior(run:Path, tax)->np.ndarray:
     if not f.exists(): return np.full(len(tax), 1/len(tax), dtype=np.float32)
     c = np.bincount([tax.idx[o] for o in pd.read_csv(f)['label']], minlength=len(tax)).astype(np.float32)
     return c/c.sum()
+
+def category_ids(tax, split=None, coco=None)->list[int]:
+    "COCO category id of each category: from the split's json when it lists them all, else the class index + 1"
+    if isinstance(split, pd.DataFrame): split = None
+    js = Path(coco) if coco else Path(split) if split is not None and str(split).lower().endswith('.json') else None
+    if js is None and split is not None and Path(split).is_dir():
+        found = sorted(Path(split).glob('*.json')); js = found[0] if len(found)==1 else None
+    if js is not None and js.exists():
+        try: m = {c['name']:int(c['id']) for c in json.loads(js.read_text()).get('categories', [])}
+        except (ValueError, KeyError, TypeError): m = {}
+        if all(n in m for n in tax.names): return [m[n] for n in tax.names]
+    return [i+1 for i in range(len(tax))]
 
 PREDICT_OUTPUTS = ('submission.csv', 'predictions.csv', 'probs.npy', 'results.json', 'warnings.csv', 'score.txt', 'report.png')
 
@@ -273,8 +288,8 @@ def predict(run:str|Path, # run directory of `fathomnbs-train`
     "Predict every annotation of a split with a trained run; write submission, predictions, COCO results"
     run,out = Path(run),Path(out)
     if out.exists() and not out.is_dir(): raise ValueError(f"{out}: is a file; --out must be a folder")
-    tax = load_taxonomy(); D = dist_tensor()
-    df = split.reset_index(drop=True) if isinstance(split, pd.DataFrame) else read_any(split, coco)
+    tax = RunDir(run).taxonomy(); D = dist_tensor(tax)  # the run's categories
+    df = split.reset_index(drop=True) if isinstance(split, pd.DataFrame) else read_any(split, coco, tax.names)
     cfg,fms = load_run(run, folds, device, models)
     decode = decode or cfg.decode
     if tta is None: tta = cfg.tta!='none'
@@ -297,15 +312,16 @@ def predict(run:str|Path, # run directory of `fathomnbs-train`
         sub.to_csv(tmp/'submission.csv', index=False)
         table.to_csv(tmp/'predictions.csv', index=False)
         np.save(tmp/'probs.npy', probs)
+        cat_ids = category_ids(tax, split, coco)
         res = [dict(image_id=int(i), bbox=None if pd.isna(x) else [float(x), float(y), float(w), float(h)],
-                    category_id=int(c)+1, score=float(s)) for i,x,y,w,h,c,s in
+                    category_id=cat_ids[int(c)], score=float(s)) for i,x,y,w,h,c,s in
                zip(df['image_id'], df['x'], df['y'], df['w'], df['h'], pred, table['probability'])]
         (tmp/'results.json').write_text(json.dumps(res))
         if inp.warnings: pd.DataFrame(inp.warnings).to_csv(tmp/'warnings.csv', index=False)
         if (df['label']!='').all():
             s = score(sub, df[['annotation_id', 'label']].rename(columns={'label':'concept_name'}), tax)
             (tmp/'score.txt').write_text(f"{s:.6f}\n")
-            plot_report(table).savefig(tmp/'report.png', dpi=90, bbox_inches='tight'); plt.close('all')
+            plot_report(table, tax).savefig(tmp/'report.png', dpi=90, bbox_inches='tight'); plt.close('all')
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True); raise
     table.attrs['replaced'] = _swap_in(tmp, out)

@@ -112,9 +112,10 @@ class RankAccuracy(_ClassMetric):
     @property
     def name(self): return f'acc_{self.rank}'
 
-def fathom_metrics(ranks=RANK_HEADS, min_risk:bool=True)->list:
-    "Distance (argmax and, if `min_risk`, min-risk), accuracy, and accuracy per rank"
-    return [HierDistance(), *([HierDistance('min_risk')] if min_risk else []), Accuracy(), *[RankAccuracy(r) for r in ranks]]
+def fathom_metrics(ranks=RANK_HEADS, min_risk:bool=True, tax=None)->list:
+    "Distance (argmax and, if `min_risk`, min-risk), accuracy, and accuracy per rank (of `tax`, default the bundled taxonomy)"
+    return [HierDistance(tax=tax), *([HierDistance('min_risk', tax=tax)] if min_risk else []), Accuracy(tax=tax),
+            *[RankAccuracy(r, tax=tax) for r in ranks]]
 
 # %% ../nbs/05_loss.ipynb #f6508f39
 class BatchMixUp(Callback):

@@ -98,6 +98,7 @@ class StreamNet(nn.Module):
         if head not in ('mlp', 'linear'): raise ValueError(f"head must be 'mlp' or 'linear', not {head!r}")
         if aux_heads and fusion!='gate': raise ValueError("aux_heads needs fusion='gate' (the heads are the gate's)")
         self.archs,self.n_views,self.shared,self.fusion,self.aux_heads = tuple(archs),len(archs),shared,fusion,aux_heads
+        self.n_classes = n_classes
         pre = list(pretrained) if isinstance(pretrained, (list, tuple)) else [pretrained]*len(archs)
         n_bb = 1 if shared else len(archs)
         self.backbones = nn.ModuleList([create_backbone(a, p, **backbone_kw) for a,p in zip(archs[:n_bb], pre[:n_bb])])

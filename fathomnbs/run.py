@@ -10,7 +10,7 @@ import dataclasses, json, re
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 
-from .taxonomy import RANK_HEADS, atomic_write
+from .taxonomy import RANK_HEADS, atomic_write, Taxonomy, load_taxonomy
 
 # %% auto #0
 __all__ = ['PRESETS', 'CONFIG_FORMAT', 'TrainConfig', 'preset', 'config_dict', 'config_from_dict', 'check_config', 'resolve',
@@ -25,6 +25,7 @@ class TrainConfig:
     folds:int=5 # number of folds (at least 2)
     run_folds:tuple=() # which folds to train (empty: all)
     grouped:bool=False # keep each frame's ROIs in one fold
+    taxonomy:str|None=None # lineage CSV of the categories (name,rank,kingdom,...,species); None: the bundled 79
     seed:int=42 # seed of the folds and of training
     fold_seeds:bool=False # seed fold k with seed+k (False: every fold with seed, as the 2nd place)
     # inputs
@@ -186,6 +187,11 @@ class RunDir:
     def valid_probs(self, k:int)->Path: return self.fold(k)/'valid_probs.npy'
     def done(self, k:int)->Path: return self.fold(k)/'done.json'
     @property
+    def taxonomy_csv(self)->Path: return self.path/'taxonomy.csv'
+    def taxonomy(self)->Taxonomy:
+        "The run's categories: its `taxonomy.csv` (runs before it had one: the bundled 79)"
+        return Taxonomy.from_csv(self.taxonomy_csv) if self.taxonomy_csv.exists() else load_taxonomy()
+    @property
     def full(self)->Path: return self.path/'full'
     @property
     def full_model(self)->Path: return self.full/'best.pth'
@@ -229,17 +235,17 @@ class RunDir:
         except (TypeError, ValueError) as e: raise ValueError(f"{f}: {e}") from None
 
 # %% ../nbs/06_run.ipynb #38f1ca14
-def build_model(cfg:TrainConfig, pretrained=None):
-    "The `StreamNet` of `cfg` (weights: `pretrained`, default the config's; False at prediction, where best.pth follows)"
+def build_model(cfg:TrainConfig, pretrained=None, tax=None):
+    "The `StreamNet` of `cfg` for the categories of `tax` (default the bundled 79); weights: `pretrained`, default the config's"
     from fathomnbs.model import StreamNet
     p = cfg.pretrained if pretrained is None else pretrained
     kw = dict(drop_path_rate=cfg.drop_path) if cfg.drop_path else {}
     return StreamNet(cfg.archs[:len(cfg.views)] if not cfg.shared else cfg.archs[:1]*len(cfg.views),
                      pretrained=list(p) if isinstance(p, (list, tuple)) else p, shared=cfg.shared, fusion=cfg.fusion, head=cfg.head,
-                     aux_heads=cfg.aux_heads, rank_heads=cfg.rank_heads, **kw)
+                     aux_heads=cfg.aux_heads, rank_heads=cfg.rank_heads, n_classes=len(tax or load_taxonomy()), tax=tax, **kw)
 
 # %% ../nbs/06_run.ipynb #01fd58cd
-def build_loss(cfg:TrainConfig):
-    "The `HierLoss` of `cfg`"
+def build_loss(cfg:TrainConfig, tax=None):
+    "The `HierLoss` of `cfg` over the categories of `tax` (default the bundled 79)"
     from fathomnbs.loss import HierLoss
-    return HierLoss(lam=cfg.lam, smoothing=cfg.smoothing, decode=cfg.decode, aux_weight=cfg.aux_weight, rank_weight=cfg.rank_weight)
+    return HierLoss(lam=cfg.lam, smoothing=cfg.smoothing, decode=cfg.decode, aux_weight=cfg.aux_weight, rank_weight=cfg.rank_weight, tax=tax)

@@ -17,15 +17,15 @@ import matplotlib.pyplot as plt
 
 
 # %% auto #0
-__all__ = ['RANKS', 'MAX_DIST', 'TAXONOMY_CSV', 'TABLE_COLS', 'ROOT', 'RANK_COLORS', 'RANK_HEADS', 'ANN_COLS', 'Taxon',
-           'read_lineage', 'lineage_tree', 'tree_distances', 'rank_distance', 'Taxonomy', 'load_taxonomy', 'plot_tree',
-           'tree_order', 'plot_distances', 'rank_groups', 'fmt_ids', 'atomic_write', 'cache_root', 'progress_lines',
-           'read_annotation_names', 'distances', 'score', 'best_constant', 'worms_lineage', 'names_from',
-           'write_taxonomy']
+__all__ = ['RANKS', 'MAX_DIST', 'TAXONOMY_CSV', 'TABLE_COLS', 'ROOT', 'RANK_COLORS', 'RANK_HEADS', 'ANN_COLS', 'HAND_ROWS',
+           'Taxon', 'read_lineage', 'lineage_tree', 'tree_distances', 'rank_distance', 'Taxonomy', 'load_taxonomy',
+           'plot_tree', 'tree_order', 'plot_distances', 'rank_groups', 'fmt_ids', 'atomic_write', 'cache_root',
+           'progress_lines', 'read_annotation_names', 'distances', 'score', 'best_constant', 'worms_lineage',
+           'names_from', 'write_taxonomy']
 
 # %% ../nbs/00_taxonomy.ipynb #99311972
 RANKS = ('kingdom', 'phylum', 'class', 'order', 'family', 'genus', 'species')  # the seven ranks of the metric
-MAX_DIST = 12  # the worst score: two species in different phyla; also what an unknown name scores
+MAX_DIST = 12  # the worst score of the 79: two species in different phyla; any taxonomy's is its `max_dist`
 TAXONOMY_CSV = files('fathomnbs')/'assets'/'taxonomy.csv'  # the bundled 79-category lineage table
 TABLE_COLS = ('name', 'rank') + RANKS
 
@@ -139,6 +139,8 @@ class Taxonomy:
         self.tree = lineage_tree(self.taxa)
         self.dist = tree_distances(self.tree, self.names)
         self.dist.flags.writeable = False
+        # the tree's largest distance between two categories (12 for the 79): what a name outside the taxonomy scores
+        self.max_dist = int(self.dist.max()) if len(self.taxa)>1 else 2*self.taxa[0].depth
 
     @classmethod
     def from_csv(cls, src=None): "Build from a lineage table (path or DataFrame; default the bundled one)"; return cls(read_lineage(src))
@@ -149,8 +151,8 @@ class Taxonomy:
     def __repr__(self): return f"{self.__class__.__name__}({len(self)} categories, {self.tree.number_of_nodes()} tree nodes)"
 
     def distance(self, a:str, b:str)->int:
-        "Distance between two names; `MAX_DIST` if either is not a category"
-        return int(self.dist[self.idx[a], self.idx[b]]) if a in self.idx and b in self.idx else MAX_DIST
+        "Distance between two names; `max_dist` if either is not a category"
+        return int(self.dist[self.idx[a], self.idx[b]]) if a in self.idx and b in self.idx else self.max_dist
 
     def ancestor_names(self, rank:str)->list[str|None]:
         "For each category, its ancestor at `rank` (None where its lineage stops above `rank`)"
@@ -218,7 +220,7 @@ def plot_distances(tax:Taxonomy=None, figsize=(13, 11), fontsize=6, ax=None):
     tax = tax or load_taxonomy()
     o = tree_order(tax)
     if ax is None: _,ax = plt.subplots(figsize=figsize)
-    im = ax.imshow(tax.dist[np.ix_(o, o)], cmap='magma_r', vmin=0, vmax=MAX_DIST)
+    im = ax.imshow(tax.dist[np.ix_(o, o)], cmap='magma_r', vmin=0, vmax=tax.max_dist)
     names = [tax.names[i] for i in o]
     ax.set_xticks(range(len(o)), names, rotation=90, fontsize=fontsize)
     ax.set_yticks(range(len(o)), names, fontsize=fontsize)
@@ -314,13 +316,13 @@ def distances(pred:list[str], # predicted names
               true:list[str], # true names, all categories of `tax`
               tax:Taxonomy=None, # default the bundled taxonomy
              )->np.ndarray:
-    "Distance of each prediction to its truth; `MAX_DIST` for names that are not categories"
+    "Distance of each prediction to its truth; the taxonomy's `max_dist` for names that are not categories"
     tax = tax or load_taxonomy()
     unknown = sorted({t for t in true if t not in tax})
     if unknown: raise ValueError(f"true names that are not categories: {unknown}")
     t = np.array([tax.idx[o] for o in true], dtype=np.int64)
     p = np.array([tax.idx.get(o, -1) for o in pred], dtype=np.int64)
-    return np.where(p>=0, tax.dist[np.maximum(p, 0), t], MAX_DIST)
+    return np.where(p>=0, tax.dist[np.maximum(p, 0), t], tax.max_dist)
 
 def score(submission:str|Path|pd.DataFrame, # predictions: `annotation_id,concept_name`
           solution:str|Path|pd.DataFrame, # the truth: `annotation_id,concept_name`
@@ -337,11 +339,11 @@ def score(submission:str|Path|pd.DataFrame, # predictions: `annotation_id,concep
     pred = sub.loc[sol.index]
     tax_ = tax or load_taxonomy()
     unknown = pred[~pred.isin(tax_.names)]
-    if len(unknown):  # scored MAX_DIST as the official metric does, but not silently
+    if len(unknown):  # scored the tree's largest distance as the official metric does (12), but not silently
         by_norm = {_norm_name(n):n for n in tax_.names}
         names = list(dict.fromkeys(unknown.tolist()))
         hints = [f"{n!r} -> {by_norm[_norm_name(n)]!r}" for n in names if _norm_name(n) in by_norm]
-        warnings.warn(f"{len(unknown)} prediction(s) are not category names and score {MAX_DIST}: "
+        warnings.warn(f"{len(unknown)} prediction(s) are not category names and score {tax_.max_dist}: "
                       + ', '.join(map(repr, names[:5])) + (f" ... ({len(names)} different)" if len(names)>5 else '')
                       + (f"; did you mean {', '.join(hints[:5])}?" if hints else ''))
     d = distances(pred.tolist(), sol.tolist(), tax)
@@ -365,6 +367,9 @@ def _worms():
     except ImportError as e: raise ImportError("WoRMS lookups need fathomnet-py: pip install 'fathomnbs[worms]'") from e
     return worms
 
+HAND_ROWS = ("one line per name in taxonomy.csv, columns name,rank,kingdom,phylum,class,order,family,genus,species, "
+             "e.g. 'Sebastes,genus,Animalia,Chordata,Teleostei,Perciformes,Sebastidae,Sebastes,'")
+
 def worms_lineage(names:list[str], # category names to look up
                   url:str=None, # WoRMS API base URL; default `FATHOMNET_WORMS_API_URL` or fathomnet-py's own
                  )->pd.DataFrame:
@@ -372,19 +377,23 @@ def worms_lineage(names:list[str], # category names to look up
     worms = _worms()
     # fathomnet-py reads the URL once at import; read it again so a changed environment or `url` takes effect
     worms.Worms.ROOT = (url or worms.get_worms_api_url()).rstrip('/')
-    rows = []
+    rows,unknown = [],[]
     for nm in names:
         try: node = worms.get_ancestors(nm)
         except ValueError as e:
-            if 'Client error (404)' in str(e): raise LookupError(f"WoRMS does not know {nm!r}") from None
+            if 'Client error (404)' in str(e): unknown.append(nm); continue
             raise
+        except OSError as e: raise LookupError(f"cannot reach WoRMS at {worms.Worms.ROOT} ({type(e).__name__}: {e}); "
+                                               f"offline, write the lineage rows by hand: {HAND_ROWS}") from None
         chain = []
         while node is not None:
             chain.append((node.name, (node.rank or '').lower()))
             node = node.children[0] if node.children else None
-        if not chain or chain[-1][0]!=nm: raise LookupError(f"WoRMS does not know {nm!r} (its ancestry ends at {chain[-1][0] if chain else None!r})")
+        if not chain or chain[-1][0]!=nm: unknown.append(nm); continue
         lin = {r:n for n,r in chain if r in RANKS}
         rows.append((nm, chain[-1][1], *(lin.get(r, '') for r in RANKS)))
+    if unknown: raise LookupError(f"WoRMS does not know {len(unknown)} name(s): {', '.join(map(repr, unknown))}; "
+                                  f"check their spelling, or write their rows by hand: {HAND_ROWS}")
     df = pd.DataFrame(rows, columns=TABLE_COLS).sort_values('name', ignore_index=True)
     read_lineage(df)  # the same checks as the bundled table
     return df

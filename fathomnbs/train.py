@@ -23,14 +23,15 @@ from fastai.optimizer import Adam
 from fastai.distributed import DistributedDL, rank0_first
 from fastai.torch_core import rank_distrib, num_distrib, distrib_barrier, set_seed, find_bs
 
-from .taxonomy import load_taxonomy, best_constant, atomic_write, progress_lines, RANK_HEADS
+from .taxonomy import load_taxonomy, best_constant, atomic_write, progress_lines, RANK_HEADS, Taxonomy
 from fastprogress.fastprogress import progress_bar
 from .data import read_split, add_folds, check_images, DataError
 from .datablock import fathom_dls, Augment, FrameCache
 from .model import main_logits, fathom_splitter
 from .loss import BatchMixUp, fathom_metrics, decode_probs, dist_tensor, RankAccuracy
 from .run import TrainConfig, RunDir, resolve, build_model, build_loss, config_dict
-from .features import Inputs, FeatureCache, feature_dir, cached_features, feature_dls, HeadOnly
+from .features import Inputs, FeatureCache, feature_dir, cached_features, feature_dls, HeadOnly, RowFeatures
+from fastai.torch_core import default_device
 
 # %% auto #0
 __all__ = ['TrainingError', 'FoldTracker', 'append_csv', 'FoldLog', 'EarlyStop', 'BatchLog', 'StepTimer', 'DeviceMixedPrecision',
@@ -188,30 +189,35 @@ def make_learner(cfg:TrainConfig, # a resolved config (`resolve`)
                  df:pd.DataFrame, # the folded split table
                  fold:int|None, # the validation fold (None: no validation set)
                  path:Path=None, device=None,
-                 feats:list|None=None, # with `feature_cache`: every row's features, one (rows, features) tensor per view
+                 feats:RowFeatures|None=None, # with `feature_cache`: every row's features and the backbones that made them
                  metrics:bool=True, # the validation metrics (off for a fit without a validation set)
+                 tax:Taxonomy=None, # the categories (default the bundled 79)
                 )->Learner:
     "The fastai `Learner` of one fold of `df` under `cfg` (of the heads on cached features with `feature_cache`)"
     cfg = resolve(cfg)  # a no-op on a resolved config
-    model = build_model(cfg)
+    tax = tax or load_taxonomy()
     if cfg.feature_cache:
-        if feats is None: raise ValueError("feature_cache: give the rows' features (`cached_features`)")
-        tax = load_taxonomy()
+        if feats is None: raise ValueError("feature_cache: give the rows' features (`run_features`)")
+        model = build_model(cfg, pretrained=False, tax=tax)
+        model.backbones.load_state_dict(feats.net.backbones.state_dict())  # exactly the backbones that made the features
         y = torch.tensor([tax.idx[o] for o in df['label']])
         valid = None if fold is None else (df['fold']==fold).values
-        dls = feature_dls(feats, y, valid, bs=cfg.bs, seed=cfg.seed, device=device)
+        dls = feature_dls(feats.tensors, y, valid, bs=cfg.bs, device=device)
         model,splitter = HeadOnly(model),lambda m: [list(m.parameters())]
+        model.to(dls.device)
     else:
+        model = build_model(cfg, tax=tax)
         aug = None if cfg.aug is None else Augment(**cfg.aug)
         dls = fathom_dls(df, valid_fold=fold, bs=cfg.bs, views=cfg.views, roi_size=cfg.roi_size, frame_size=cfg.frame_size,
-                         aug=aug, cache=cfg.cache, stats=cfg.stats, num_workers=cfg.num_workers, device=device, seed=cfg.seed)
+                         aug=aug, cache=cfg.cache, stats=cfg.stats, num_workers=cfg.num_workers, device=device, seed=cfg.seed,
+                         vocab=tax.names)
         splitter = fathom_splitter
-    learn = Learner(dls, model, loss_func=build_loss(cfg), opt_func=adamw, lr=cfg.lr, wd=cfg.wd, wd_bn_bias=cfg.wd_bn_bias,
-                    metrics=fathom_metrics() if metrics else [], splitter=splitter, path=path or Path('.'), model_dir='.')
+    learn = Learner(dls, model, loss_func=build_loss(cfg, tax), opt_func=adamw, lr=cfg.lr, wd=cfg.wd, wd_bn_bias=cfg.wd_bn_bias,
+                    metrics=fathom_metrics(tax=tax) if metrics else [], splitter=splitter, path=path or Path('.'), model_dir='.')
     if cfg.freeze and not cfg.feature_cache: learn.freeze()
     if torch.cuda.is_available() and (device is None or str(device).startswith('cuda')):
         if cfg.channels_last: learn.model.to(memory_format=torch.channels_last)
-        if cfg.mixed_precision!='no': learn.add_cb(DeviceMixedPrecision(amp_mode=cfg.mixed_precision))
+        if cfg.mixed_precision!='no' and not cfg.feature_cache: learn.add_cb(DeviceMixedPrecision(amp_mode=cfg.mixed_precision))
     return learn
 
 # %% ../nbs/07_train.ipynb #d872d2c4
@@ -236,23 +242,25 @@ def _log0(*a, all_ranks=False, **kw):
 # %% ../nbs/07_train.ipynb #001dab87
 def run_features(cfg:TrainConfig, # a resolved config with `feature_cache`
                  df:pd.DataFrame, # the rows to train on (every one has an image: `check_images`)
-                 model=None, # whose backbones give the features (default: `build_model(cfg)`)
-                )->list[torch.Tensor]:
-    "Every row's pooled features, one (rows, features) tensor per view, through the feature cache"
+                 net=None, # whose backbones give the features (default: `build_model(cfg)`)
+                )->RowFeatures:
+    "Every row's pooled features through the feature cache, and the network whose backbones made them"
     t0 = time.time()
     fc = FeatureCache(feature_dir(cfg.cache))
     inp = Inputs(df, cfg)
-    (feats,),ok = cached_features(model or build_model(cfg), inp, (False,), fc, bs=cfg.bs, progress=True if sys.stdout.isatty() else 'log')
+    net = (net or build_model(cfg)).to(default_device())
+    (feats,),ok = cached_features(net, inp, (False,), fc, bs=cfg.bs, progress=True if sys.stdout.isatty() else 'log')
+    for w in inp.warnings: _log0(f"warning: annotation {w['annotation_id']}: {w['problem']}; {w['handling']}")
     if not ok.all(): raise DataError(f"no image for annotation(s) {df['annotation_id'][~ok].tolist()[:10]}")
     _log0(f"features: {fc.computed} backbone pass(es), {fc.loaded} read from {fc.path or 'memory'} ({time.time()-t0:.1f} s)")
-    return feats
+    return RowFeatures(feats, net)
 
 # %% ../nbs/07_train.ipynb #b96d8e8d
 def train_fold(cfg:TrainConfig, # a resolved config
                df:pd.DataFrame, # the folded split table
                fold:int, out:str|Path, # the fold, and the run folder
                log=None, cbs=(),
-               feats:list|None=None, # with `feature_cache`: every row's features (`run_features`)
+               feats:RowFeatures|None=None, # with `feature_cache`: every row's features (`run_features`; default: computed here)
               )->dict:
     "Train (or resume) one fold; writes fold<k>/ and returns its result"
     run,log = RunDir(out),log or _log0
@@ -261,7 +269,7 @@ def train_fold(cfg:TrainConfig, # a resolved config
     distrib_barrier()
     set_seed(cfg.seed+fold if cfg.fold_seeds else cfg.seed)  # python, numpy and torch: the same run twice gives the same draws
     if cfg.feature_cache and feats is None: feats = run_features(cfg, df)
-    learn = make_learner(cfg, df, fold, run.fold(fold), feats=feats)
+    learn = make_learner(cfg, df, fold, run.fold(fold), feats=feats, tax=run.taxonomy())
     state,start = None,0
     if run.last(fold).exists():
         state = torch.load(run.last(fold), map_location='cpu', weights_only=False)
@@ -304,12 +312,28 @@ def train_fold(cfg:TrainConfig, # a resolved config
 # %% ../nbs/07_train.ipynb #774bcada
 _RESUMABLE = ('num_workers', 'run_folds', 'profile', 'check_images')  # fields a resume may change: they do not change what is trained
 
-def check_run_dir(out:Path, cfg:TrainConfig, data:str|Path)->TrainConfig:
-    "Start a run folder (rank 0 writes `config.json`, the others wait), or check that it holds this run; the config to train with"
-    run = RunDir(out)
+def _taxonomy(cfg:TrainConfig)->Taxonomy:
+    "The categories of `cfg`: its lineage table, or the bundled 79"
+    if cfg.taxonomy is None: return load_taxonomy()
+    try: return Taxonomy.from_csv(cfg.taxonomy)
+    except FileNotFoundError: raise FileNotFoundError(f"--taxonomy {cfg.taxonomy}: no such file") from None
+
+def _check_labels(df:pd.DataFrame, tax:Taxonomy)->pd.DataFrame:
+    "`df`, after checking that its labels are categories of `tax`"
+    bad = sorted(set(df['label']) - set(tax.names) - {''})
+    if bad: raise DataError(f"label(s) not among the categories: {bad}; for other categories, write their taxonomy with "
+                            "`fathomnbs-taxonomy --from-coco SPLIT.json --out DIR` and train with `--taxonomy DIR/taxonomy.csv`")
+    return df
+
+def check_run_dir(out:Path, cfg:TrainConfig, data:str|Path, tax:Taxonomy=None)->TrainConfig:
+    "Start a run folder (rank 0 writes `config.json` and `taxonomy.csv`, the others wait), or check that it holds this run; the config to train with"
+    run,tax = RunDir(out),tax or load_taxonomy()
     if rank_distrib()==0 and not run.config_file.exists():
-        run.path.mkdir(parents=True, exist_ok=True); run.write_config(cfg, data)
+        run.path.mkdir(parents=True, exist_ok=True)
+        atomic_write(run.taxonomy_csv, tax.to_df().to_csv(index=False).encode()); run.write_config(cfg, data)
     distrib_barrier()
+    if run.taxonomy().to_df().values.tolist()!=tax.to_df().values.tolist():
+        raise ValueError(f"{run.path} holds a run with other categories ({run.taxonomy_csv}); use another --out, or the same taxonomy to resume it")
     cfg = _same_run(run, cfg, data)
     if num_distrib()>1: _log0(f"rank {rank_distrib()}: {run.config_file} checked", all_ranks=True)
     return cfg
@@ -348,10 +372,11 @@ def prepare_data(cfg:TrainConfig, data:str|Path, out:Path, df:pd.DataFrame=None)
     return df
 
 # %% ../nbs/07_train.ipynb #4593ebaa
-def untrained_loss(cfg:TrainConfig)->float:
-    "An upper bound of the training loss of an untrained model: cross-entropy of a uniform guess plus λ·12, per head"
+def untrained_loss(cfg:TrainConfig, tax:Taxonomy=None)->float:
+    "An upper bound of the training loss of an untrained model: cross-entropy of a uniform guess plus λ·(largest distance), per head"
     n_heads = 1 + (len(cfg.views) if cfg.aux_heads else 0)*(cfg.aux_weight>0) + len(cfg.rank_heads)*(cfg.rank_weight>0)
-    return n_heads*(math.log(79) + cfg.lam*12)
+    tax = tax or load_taxonomy()
+    return n_heads*(math.log(len(tax)) + cfg.lam*tax.max_dist)
 
 def training_warnings(log:pd.DataFrame, # a fold's log.csv
                       fold:int, # its fold number
@@ -372,7 +397,7 @@ def training_warnings(log:pd.DataFrame, # a fold's log.csv
 # %% ../nbs/07_train.ipynb #b136a218
 def summarize(cfg:TrainConfig, df:pd.DataFrame, out:Path, results:list[dict], full:dict=None)->dict:
     "Out-of-fold predictions and scores; writes oof_probs.npy, oof.csv, summary.json, curves.png"
-    tax = load_taxonomy(); D = dist_tensor()
+    tax = RunDir(out).taxonomy(); D = dist_tensor(tax)
     probs = np.zeros((len(df), len(tax)), dtype=np.float32)
     for r in results:
         m = (df['fold']==r['fold']).values
@@ -394,7 +419,7 @@ def summarize(cfg:TrainConfig, df:pd.DataFrame, out:Path, results:list[dict], fu
     yd = y[done_t]
     rank_acc = {}
     for rk in RANK_HEADS:
-        ra = RankAccuracy(rk); v,n = ra.values(pa[done_t], yd)
+        ra = RankAccuracy(rk, tax=tax); v,n = ra.values(pa[done_t], yd)
         rank_acc[rk] = float(v)/int(n) if int(n) else None
     s = dict(preset=cfg.preset, n_rois=int(done.sum()), folds=results,
              oof_dist_argmax=float(oof['dist_argmax'].mean()), oof_dist_min_risk=float(oof['dist_min_risk'].mean()),
@@ -404,7 +429,7 @@ def summarize(cfg:TrainConfig, df:pd.DataFrame, out:Path, results:list[dict], fu
     s['decode'],s['final_fit'] = cfg.decode,full
     s['oof_dist'] = s['oof_dist_argmax'] if cfg.decode=='argmax' else s['oof_dist_min_risk']
     run = RunDir(out)
-    s['warnings'] = [w for r in results if run.log(r['fold']).exists() for w in training_warnings(pd.read_csv(run.log(r['fold'])), r['fold'], untrained_loss(cfg))]
+    s['warnings'] = [w for r in results if run.log(r['fold']).exists() for w in training_warnings(pd.read_csv(run.log(r['fold'])), r['fold'], untrained_loss(cfg, tax))]
     atomic_write(RunDir(out).summary, json.dumps(s, indent=1).encode())
     plot_curves(out, cfg.monitor).savefig(out/'curves.png', dpi=90, bbox_inches='tight'); plt.close('all')
     return s
@@ -447,7 +472,7 @@ def final_epochs(results:list[dict])->int:
 # %% ../nbs/07_train.ipynb #d6dfcac2
 def train_full(cfg:TrainConfig, df:pd.DataFrame, out:str|Path,
                epochs:int, # how many epochs of the folds' schedule (`final_epochs`)
-               log=None, feats:list|None=None)->dict:
+               log=None, feats:RowFeatures|None=None)->dict:
     "Train one model on every row of `df` for `epochs` epochs; writes full/best.pth and full/done.json"
     run,log = RunDir(out),log or _log0
     if run.full_done.exists(): return json.loads(run.full_done.read_text())
@@ -455,8 +480,9 @@ def train_full(cfg:TrainConfig, df:pd.DataFrame, out:str|Path,
     distrib_barrier()
     set_seed(cfg.seed)
     if cfg.feature_cache and feats is None: feats = run_features(cfg, df)
-    learn = make_learner(cfg, df, None, run.full, feats=feats, metrics=False)
+    learn = make_learner(cfg, df, None, run.full, feats=feats, metrics=False, tax=run.taxonomy())
     n_tr = len(df)
+    if n_tr<cfg.bs: raise TrainingError(f"final fit: {n_tr} ROIs, fewer than one batch ({cfg.bs}); lower --bs")
     log(f"final fit: {epochs} epoch(s) on all {n_tr} ROIs")
     bar = sys.stdout.isatty()
     cbs = [ParamScheduler({'lr':SchedCos(cfg.lr, 0.)}), StopAfter(epochs, None if bar else log)]
@@ -483,12 +509,13 @@ def train(cfg:TrainConfig, # the run's settings
     cfg = resolve(cfg)
     if not Path(data).is_dir(): raise FileNotFoundError(f"--data {data}: no such split folder")
     if out.exists() and not out.is_dir(): raise ValueError(f"--out {out}: is a file, not a folder")
-    df,notes = check_images(read_split(data) if df is None else df, full=cfg.check_images=='full')
+    tax = _taxonomy(cfg)
+    df,notes = check_images(read_split(data, classes=tax.names) if df is None else _check_labels(df, tax), full=cfg.check_images=='full')
     for n in notes: _log0(f"warning: {n}")
     if num_distrib()>1 and cfg.feature_cache:
         raise ValueError("feature_cache trains the heads on cached features in seconds, in one process: run it without torchrun")
     _start_distributed()
-    cfg = check_run_dir(out, cfg, data)
+    cfg = check_run_dir(out, cfg, data, tax)
     df = rank0_first(prepare_data, cfg, data, out, df) if num_distrib()>1 else prepare_data(cfg, data, out, df)
     folds = list(cfg.run_folds) or list(range(cfg.folds))
     _log0(f"{cfg.preset}: {len(df)} ROIs of {df['image_id'].nunique()} frames, {df['label'].nunique()} taxa; "
