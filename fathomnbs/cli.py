@@ -234,6 +234,6 @@ def predict_main(argv=None)->int:
     print(f"{len(t)} annotations of {t['image_id'].nunique()} frames -> {out/'submission.csv'}, {out/'predictions.csv'}, {out/'results.json'}")
     if (out/'warnings.csv').exists(): print(f"{len(pd.read_csv(out/'warnings.csv'))} input problem(s) handled; see {out/'warnings.csv'}")
     if (out/'score.txt').exists():
-        print(f"mean distance over {len(t)} labelled annotations (0 best, 12 worst):")
+        print(f"mean distance over {len(t)} labelled annotations (0 best, {t.attrs.get('max_dist', 12)} worst):")
         print((out/'score.txt').read_text().strip())
     return 0

@@ -208,14 +208,15 @@ def prediction_table(probs:np.ndarray, # (n, classes) ensemble probabilities
         d[r] = [a or '' for a in anc]
         d[f'{r}_prob'] = [P[k, col[a]] if a else np.nan for k,a in enumerate(anc)]
     top = np.argsort(-probs, 1)[:, :5]
-    for k in range(5):
-        d[f'top{k+1}'] = [tax.names[i] for i in top[:, k]]; d[f'top{k+1}_prob'] = probs[np.arange(len(pred)), top[:, k]]
+    for k in range(5):  # a taxonomy of fewer than 5 categories: the columns stay, empty
+        d[f'top{k+1}'] = [tax.names[i] for i in top[:, k]] if k<top.shape[1] else ['']*len(pred)
+        d[f'top{k+1}_prob'] = probs[np.arange(len(pred)), top[:, k]] if k<top.shape[1] else np.full(len(pred), np.nan)
     ok = P>=threshold
     score_ = np.where(ok, depth[None]*10 + P, -1)  # deepest first, then the most probable
-    best = score_.argmax(1)
-    d['rollup'] = [nodes[j] for j in best]
-    d['rollup_rank'] = [g.nodes[nodes[j]]['rank'] for j in best]
-    d['rollup_prob'] = P[np.arange(len(pred)), best]
+    best,none = score_.argmax(1),~ok.any(1)  # none: no taxon reaches the threshold (several kingdoms): the root
+    d['rollup'] = [ROOT if z else nodes[j] for j,z in zip(best, none)]
+    d['rollup_rank'] = ['root' if z else g.nodes[nodes[j]]['rank'] for j,z in zip(best, none)]
+    d['rollup_prob'] = np.where(none, 1., P[np.arange(len(pred)), best])
     return pd.DataFrame(d)
 
 # %% ../nbs/08_inference.ipynb #017332ab
@@ -253,7 +254,7 @@ def _prior(run:Path, tax)->np.ndarray:
     return c/c.sum()
 
 def category_ids(tax, split=None, coco=None)->list[int]:
-    "COCO category id of each category: from the split's json when it lists them all, else the class index + 1"
+    "COCO category id of each category: the split's json's where it has the name, new ids above its largest otherwise"
     if isinstance(split, pd.DataFrame): split = None
     js = Path(coco) if coco else Path(split) if split is not None and str(split).lower().endswith('.json') else None
     if js is None and split is not None and Path(split).is_dir():
@@ -261,7 +262,9 @@ def category_ids(tax, split=None, coco=None)->list[int]:
     if js is not None and js.exists():
         try: m = {c['name']:int(c['id']) for c in json.loads(js.read_text()).get('categories', [])}
         except (ValueError, KeyError, TypeError): m = {}
-        if all(n in m for n in tax.names): return [m[n] for n in tax.names]
+        if m:
+            extra = iter(range(max(m.values())+1, max(m.values())+1+len(tax)))
+            return [m[n] if n in m else next(extra) for n in tax.names]
     return [i+1 for i in range(len(tax))]
 
 PREDICT_OUTPUTS = ('submission.csv', 'predictions.csv', 'probs.npy', 'results.json', 'warnings.csv', 'score.txt', 'report.png')
@@ -325,7 +328,7 @@ def predict(run:str|Path, # run directory of `fathomnbs-train`
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True); raise
     table.attrs['replaced'] = _swap_in(tmp, out)
-    table.attrs['models'] = [f.fold for f in fms]
+    table.attrs['models'],table.attrs['max_dist'] = [f.fold for f in fms],tax.max_dist
     if feat is not None: table.attrs['features'] = dict(computed=feat.computed, loaded=feat.loaded, path=str(feat.path))
     return table
 

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from fastai.callback.core import Callback
 from fastai.learner import Metric
 
-from .taxonomy import load_taxonomy, rank_groups, RANK_HEADS
+from .taxonomy import load_taxonomy, rank_groups, RANK_HEADS, RANKS
 from .model import main_logits
 
 # %% auto #0
@@ -53,7 +53,7 @@ class HierLoss(nn.Module):
         super().__init__()
         self.lam,self.smoothing,self.decode,self.aux_weight,self.rank_weight,self.reduction = lam,smoothing,decode,aux_weight,rank_weight,reduction
         self.register_buffer('D', dist_tensor(tax))
-        for r in RANK_HEADS: self.register_buffer(f'map_{r}', torch.as_tensor(rank_groups(r, tax)[1]))
+        for r in RANKS: self.register_buffer(f'map_{r}', torch.as_tensor(rank_groups(r, tax)[1]))
         decode_probs(torch.ones(1, 2), torch.zeros(2, 2), decode)  # check the name now
 
     def _reduce(self, x):

@@ -115,7 +115,8 @@ class StreamNet(nn.Module):
                                       nn.Dropout(d1), nn.Linear(hidden, n_classes))
         else: self.head = nn.Sequential(*pre, nn.Dropout(d0), nn.Linear(nf, hidden), nn.ReLU(inplace=True),
                                         nn.BatchNorm1d(hidden), nn.Dropout(d1), nn.Linear(hidden, n_classes))
-        self.rank_heads = nn.ModuleDict({r:nn.Linear(nf, len(rank_groups(r, tax)[0])) for r in rank_heads})
+        n_groups = {r:len(rank_groups(r, tax)[0]) for r in rank_heads}  # a rank with fewer than 2 taxa has nothing to learn: no head
+        self.rank_heads = nn.ModuleDict({r:nn.Linear(nf, n) for r,n in n_groups.items() if n>=2})
 
     def _bb(self, i): return self.backbones[0 if self.shared else i]
 

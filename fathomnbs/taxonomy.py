@@ -319,7 +319,7 @@ def distances(pred:list[str], # predicted names
     "Distance of each prediction to its truth; the taxonomy's `max_dist` for names that are not categories"
     tax = tax or load_taxonomy()
     unknown = sorted({t for t in true if t not in tax})
-    if unknown: raise ValueError(f"true names that are not categories: {unknown}")
+    if unknown: raise ValueError(f"true names that are not categories: {unknown} (scored with another taxonomy? give it: --taxonomy)")
     t = np.array([tax.idx[o] for o in true], dtype=np.int64)
     p = np.array([tax.idx.get(o, -1) for o in pred], dtype=np.int64)
     return np.where(p>=0, tax.dist[np.maximum(p, 0), t], tax.max_dist)

@@ -310,7 +310,7 @@ def train_fold(cfg:TrainConfig, # a resolved config
     return res
 
 # %% ../nbs/07_train.ipynb #774bcada
-_RESUMABLE = ('num_workers', 'run_folds', 'profile', 'check_images')  # fields a resume may change: they do not change what is trained
+_RESUMABLE = ('num_workers', 'run_folds', 'profile', 'check_images', 'taxonomy')  # fields a resume may change: they do not change what is trained (the taxonomy's content is checked)
 
 def _taxonomy(cfg:TrainConfig)->Taxonomy:
     "The categories of `cfg`: its lineage table, or the bundled 79"
