@@ -237,16 +237,16 @@ def check_images(df:pd.DataFrame, # a split table (`read_split`)
 def crop_box(img:Image.Image, # the frame as loaded
              box, # (x, y, w, h) in pixels of the original frame
              frame_size=None, # (width, height) of the original frame; default `img.size`
-             scale:float=1., # >1: a context crop of `scale` times the box, centred on it, clipped to the frame
+             scale:float=1., # >1: a square context crop around the box (the 1st place's rule), clipped to the frame
             )->Image.Image:
     "Cut `box` (or a context crop around it) out of `img`"
     x,y,w,h = map(float, box)
     fw,fh = frame_size or img.size
     sx,sy = img.width/fw,img.height/fh
-    if scale!=1:
-        cx,cy,w,h = x+w/2,y+h/2,w*scale,h*scale
-        x,y = max(0., cx-w/2),max(0., cy-h/2)
-        w,h = min(fw, x+w)-x,min(fh, y+h)-y
+    if scale!=1:  # centred on the box, half-size ⌊max(w, h)/2⌋·scale, clipped to the frame (so not centred at its edges)
+        cx,cy,half = x+w/2,y+h/2,(max(w, h)//2)*scale
+        x,y = max(0., cx-half),max(0., cy-half)
+        w,h = min(float(fw), cx+half)-x,min(float(fh), cy+half)-y
     if sx==1 and sy==1: return img.crop((x, y, x+w, y+h))
     return img.crop((round(x*sx), round(y*sy), max(round((x+w)*sx), round(x*sx)+1), max(round((y+h)*sy), round(y*sy)+1)))
 

@@ -6,7 +6,7 @@ Docs: https://fathomnbs.github.io/fathomnbs/datablock.html.md"""
 
 # %% ../nbs/03_datablock.ipynb #97d53e76
 from __future__ import annotations
-import hashlib, numbers, os
+import hashlib, numbers, os, random
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -18,7 +18,7 @@ from fastai.data.transforms import ColReader, IndexSplitter
 from fastai.data.core import show_batch, show_results  # extended below for tuples of views
 from fastai.vision.core import PILImage, TensorImage, TensorImageBase, imagenet_stats
 from fastai.vision.augment import RandomResizedCrop, AffineCoordTfm, Brightness, Contrast, Saturation, Hue
-from fastai.vision.augment import affine_mat
+from fastai.vision.augment import affine_mat, RandTransform
 from fastai.vision.data import get_grid
 from fastai.data.transforms import IntToFloatTensor, Normalize
 from fasttransform import Transform, DisplayedTransform
@@ -29,8 +29,8 @@ from .taxonomy import load_taxonomy, atomic_write, cache_root
 
 # %% auto #0
 __all__ = ['VIEWS', 'View', 'TensorRoi', 'PILRoi', 'TensorFrame', 'TensorContext', 'default_cache_dir', 'FrameCache', 'RoiLoader',
-           'FrameLoader', 'ContextLoader', 'Augment', 'RoiResizedCrop', 'roi_affine_mat', 'roi_tfms', 'FrameNormalize',
-           'RoiBlock', 'FrameBlock', 'ContextBlock', 'view_stats', 'fathom_block', 'fathom_dls']
+           'FrameLoader', 'ContextLoader', 'Augment', 'RoiResizedCrop', 'RandomDownscale', 'roi_affine_mat', 'roi_tfms',
+           'FrameNormalize', 'RoiBlock', 'FrameBlock', 'ContextBlock', 'view_stats', 'fathom_block', 'fathom_dls']
 
 # %% ../nbs/03_datablock.ipynb #6c27910c
 class View:
@@ -128,6 +128,8 @@ class Augment:
     saturation:float=0.2
     hue:float=0.1
     pad_mode:str='zeros' # what fills the border after a warp: 'zeros', 'border' or 'reflection'
+    downscale:float=0. # probability of shrinking the ROI and enlarging it back (the 1st place's; 0: off, as the 2nd place)
+    downscale_range:tuple=(0.25, 0.75) # the shrink factor's range
 
 
 # %% ../nbs/03_datablock.ipynb #d85bc423
@@ -138,6 +140,17 @@ class RoiResizedCrop(RandomResizedCrop):
         super().before_call(b, split_idx)
         if split_idx or not self.random: self.final_size,self.tl,self.cp_size = self.size,(0, 0),self.orig_sz
 
+
+# %% ../nbs/03_datablock.ipynb #84bb5e70
+class RandomDownscale(RandTransform):
+    "Training only: with probability `p`, shrink the ROI by a factor drawn from `scales` and enlarge it back (bilinear)"
+    split_idx,order = 0,0  # before the crop
+    def __init__(self, p:float=0.5, scales=(0.25, 0.75), min_size:int=8):
+        super().__init__(p=p); self.scales,self.min_size = scales,min_size
+    def encodes(self, x:PILRoi):
+        f = random.uniform(*self.scales); w,h = x.size
+        small = x.resize((max(self.min_size, round(w*f)), max(self.min_size, round(h*f))), Image.BILINEAR)
+        return PILRoi.create(np.asarray(small.resize((w, h), Image.BILINEAR)))
 
 # %% ../nbs/03_datablock.ipynb #0930d84f
 def roi_affine_mat(x:torch.Tensor, # the batch (only its size and device are used)
@@ -187,7 +200,8 @@ def RoiBlock(size:int=224, aug:Augment|None=None, stats=imagenet_stats, min_size
     "The ROI view: loaded as `PILRoi`, random-resized-cropped (train) or squashed (valid), augmented on the batch"
     a = aug or Augment()
     crop = RoiResizedCrop(size, random=aug is not None, min_scale=a.min_scale, ratio=a.ratio)
-    return TransformBlock(type_tfms=RoiLoader(min_size), item_tfms=crop, batch_tfms=[IntToFloatTensor(), *roi_tfms(aug, stats)])
+    item = [RandomDownscale(a.downscale, a.downscale_range, min_size), crop] if aug is not None and a.downscale>0 else [crop]
+    return TransformBlock(type_tfms=RoiLoader(min_size), item_tfms=item, batch_tfms=[IntToFloatTensor(), *roi_tfms(aug, stats)])
 
 
 # %% ../nbs/03_datablock.ipynb #b938368d

@@ -19,7 +19,7 @@ from torchvision.transforms import InterpolationMode
 from fastprogress.fastprogress import progress_bar
 
 from .taxonomy import load_taxonomy, score, progress_lines, RANKS, ROOT
-from .data import read_split, load_rgb, cut_row, fit_min_size, DataError
+from .data import read_split, load_rgb, cut_row, fit_min_size, DataError, COLS as SPLIT_COLS
 from .datablock import FrameCache, view_stats
 from .model import StreamNet, main_logits
 from .loss import decode_probs, dist_tensor
@@ -267,7 +267,7 @@ def category_ids(tax, split=None, coco=None)->list[int]:
             return [m[n] if n in m else next(extra) for n in tax.names]
     return [i+1 for i in range(len(tax))]
 
-PREDICT_OUTPUTS = ('submission.csv', 'predictions.csv', 'probs.npy', 'results.json', 'warnings.csv', 'score.txt', 'report.png')
+PREDICT_OUTPUTS = ('submission.csv', 'predictions.csv', 'split.csv', 'probs.npy', 'results.json', 'warnings.csv', 'score.txt', 'report.png')
 
 def _swap_in(tmp:Path, out:Path)->bool:
     "Move the files of `tmp` into `out`, after removing every output of an earlier prediction there; True if there was one"
@@ -296,6 +296,7 @@ def predict(run:str|Path, # run directory of `fathomnbs-train`
     cfg,fms = load_run(run, folds, device, models)
     decode = decode or cfg.decode
     if tta is None: tta = cfg.tta!='none'
+    if cfg.fusion=='attention': per_roi = True  # frames' feature maps, not vectors: run per ROI rather than kept for all frames
     inp = Inputs(df, cfg, cache)
     feat = None
     if cfg.feature_cache and not per_roi: logits,feat = feature_logits(fms, inp, tta=tta, bs=bs, cache=cache, progress=progress)
@@ -313,6 +314,7 @@ def predict(run:str|Path, # run directory of `fathomnbs-train`
     tmp = Path(tempfile.mkdtemp(dir=out, prefix='.new-'))  # written whole, then swapped in: nothing of an earlier prediction survives
     try:
         sub.to_csv(tmp/'submission.csv', index=False)
+        df[[c for c in SPLIT_COLS if c in df]].to_csv(tmp/'split.csv', index=False)  # the rows' images and boxes: pseudo-labels train on them
         table.to_csv(tmp/'predictions.csv', index=False)
         np.save(tmp/'probs.npy', probs)
         cat_ids = category_ids(tax, split, coco)

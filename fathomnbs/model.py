@@ -16,8 +16,8 @@ import torch.nn.functional as F
 from .taxonomy import rank_groups, atomic_write, cache_root
 
 # %% auto #0
-__all__ = ['WeightsError', 'weights_dir', 'create_backbone', 'convert_in_order', 'lite0_weights', 'StreamNet', 'main_logits',
-           'fathom_splitter']
+__all__ = ['WeightsError', 'weights_dir', 'create_backbone', 'convert_in_order', 'lite0_weights', 'as_tokens', 'CrossBlock',
+           'ContextAttention', 'StreamNet', 'main_logits', 'fathom_splitter']
 
 # %% ../nbs/04_model.ipynb #d2ed1e41
 class WeightsError(ValueError):
@@ -29,11 +29,16 @@ def weights_dir()->Path:
 
 
 # %% ../nbs/04_model.ipynb #1dcb5032
+def _is_vit(arch:str)->bool:
+    "A timm vision transformer (DINOv2 and the others), which takes `dynamic_img_size`"
+    return timm.models.get_pretrained_cfg(arch) is not None and 'vision_transformer' in (timm.models.model_entrypoint(arch).__module__ or '')
+
 def create_backbone(arch:str, # any timm model name
                     pretrained:bool|str|Path=False, # False, True (timm's weights; Lite0: offline), or a weights file
                     **kwargs)->nn.Module:
     "A timm model returning pooled features (`num_classes=0`)"
     if pretrained is True and arch=='tf_efficientnet_lite0': pretrained = lite0_weights()
+    if _is_vit(arch): kwargs = dict(dynamic_img_size=True, dynamic_img_pad=True, **kwargs)  # any input size (patch 14 at 256 px)
     if pretrained in (False, None): return timm.create_model(arch, pretrained=False, num_classes=0, **kwargs)
     if pretrained is True: return timm.create_model(arch, pretrained=True, num_classes=0, **kwargs)
     f = Path(pretrained)
@@ -77,6 +82,34 @@ def _entropy_conf(logits):
     return 1 - (-(lp.exp()*lp).sum(1))/math.log(logits.shape[1])
 
 
+# %% ../nbs/04_model.ipynb #87820465
+def as_tokens(f:torch.Tensor)->torch.Tensor:
+    "(batch, tokens, channels): a CNN's feature map flattened over its positions, or a ViT's tokens as they are"
+    return f.flatten(2).transpose(1, 2) if f.ndim==4 else f
+
+class CrossBlock(nn.Module):
+    "The query attends to the tokens; residual and LayerNorm after the attention, and after an MLP"
+    def __init__(self, width:int, heads:int, drop:float):
+        super().__init__()
+        self.attn = nn.MultiheadAttention(width, heads, dropout=drop, batch_first=True)
+        self.n1,self.n2,self.drop = nn.LayerNorm(width),nn.LayerNorm(width),nn.Dropout(drop)
+        self.mlp = nn.Sequential(nn.Linear(width, 4*width), nn.GELU(), nn.Dropout(drop), nn.Linear(4*width, width))
+    def forward(self, q, kv):
+        q = self.n1(q + self.drop(self.attn(q, kv, kv, need_weights=False)[0]))
+        return self.n2(q + self.drop(self.mlp(q)))
+
+class ContextAttention(nn.Module):
+    "One context view's fusion: the query view's pooled feature attends to the view's tokens through `depth` `CrossBlock`s"
+    def __init__(self, q_dim:int, kv_dim:int, width:int=256, heads:int=8, depth:int=4, drop:float=0.3):
+        super().__init__()
+        self.q_proj,self.kv_proj = nn.Linear(q_dim, width),nn.Linear(kv_dim, width)
+        self.blocks = nn.ModuleList([CrossBlock(width, heads, drop) for _ in range(depth)])
+    def forward(self, q:torch.Tensor, tokens:torch.Tensor)->torch.Tensor:
+        "(batch, q_dim) and (batch, tokens, kv_dim) → (batch, width)"
+        q,kv = self.q_proj(q)[:, None],self.kv_proj(tokens)
+        for b in self.blocks: q = b(q, kv)
+        return q[:, 0]
+
 # %% ../nbs/04_model.ipynb #55af2a5b
 class StreamNet(nn.Module):
     "One timm backbone per view (ROI, frame, ...), pooled features fused and classified into the categories"
@@ -85,16 +118,18 @@ class StreamNet(nn.Module):
                  n_classes:int=79,
                  pretrained=False, # for every stream, or a list: False, True, or a weights file each
                  shared:bool=False, # one backbone (archs[0]) for all views
-                 fusion:str='concat', # 'concat' or 'gate'
+                 fusion:str='concat', # 'concat', 'gate' or 'attention' (the first view attends to the others' tokens)
                  head:str='mlp', # the classifier: 'mlp' (dropout, hidden layer, BatchNorm, ReLU, dropout, linear) or 'linear' (dropout, linear)
                  hidden:int=512, # width of the head's hidden layer
                  drop=(0.4, 0.3), # the head's two dropouts
                  aux_heads:bool=False, # return the gate's per-stream logits too (gate fusion only)
                  rank_heads=(), # ranks to add a head for, e.g. `RANK_HEADS`
+                 attn_depth:int=4, attn_heads:int=8, attn_width:int=256, attn_drop:float=0.3, # attention fusion: per context view
                  tax=None, # taxonomy for the rank heads; default the bundled one
                  **backbone_kw):
         super().__init__()
-        if fusion not in ('concat', 'gate'): raise ValueError(f"fusion must be 'concat' or 'gate', not {fusion!r}")
+        if fusion not in ('concat', 'gate', 'attention'): raise ValueError(f"fusion must be 'concat', 'gate' or 'attention', not {fusion!r}")
+        if fusion=='attention' and len(archs)<2: raise ValueError("attention fusion needs a context view besides the first (query) view")
         if head not in ('mlp', 'linear'): raise ValueError(f"head must be 'mlp' or 'linear', not {head!r}")
         if aux_heads and fusion!='gate': raise ValueError("aux_heads needs fusion='gate' (the heads are the gate's)")
         self.archs,self.n_views,self.shared,self.fusion,self.aux_heads = tuple(archs),len(archs),shared,fusion,aux_heads
@@ -103,7 +138,11 @@ class StreamNet(nn.Module):
         n_bb = 1 if shared else len(archs)
         self.backbones = nn.ModuleList([create_backbone(a, p, **backbone_kw) for a,p in zip(archs[:n_bb], pre[:n_bb])])
         self.feat_dims = [self._bb(i).num_features for i in range(self.n_views)]
-        self.num_features = sum(self.feat_dims)
+        self.tokens = fusion=='attention'  # views give their spatial tokens, not only pooled vectors
+        if self.tokens:
+            self.attn = nn.ModuleList([ContextAttention(self.feat_dims[0], d, attn_width, attn_heads, attn_depth, attn_drop)
+                                       for d in self.feat_dims[1:]])
+        self.num_features = self.feat_dims[0] + (self.n_views-1)*attn_width if self.tokens else sum(self.feat_dims)
         nf,d0,d1 = self.num_features,*drop
         if fusion=='gate':
             self.aux = nn.ModuleList([nn.Linear(f, n_classes) for f in self.feat_dims])
@@ -121,9 +160,14 @@ class StreamNet(nn.Module):
     def _bb(self, i): return self.backbones[0 if self.shared else i]
 
     def view_features(self, i:int, x:torch.Tensor)->torch.Tensor:
-        "Pooled features of view `i` alone (so that a frame shared by several ROIs is computed once)"
+        "Pooled features of view `i` alone (so that a frame shared by several ROIs is computed once); its feature map or tokens with attention fusion"
         # plain tensors: fastai's typed inputs (TensorRoi, TensorFrame) would not concatenate with each other
-        return self._bb(i)(x.as_subclass(torch.Tensor))
+        x = x.as_subclass(torch.Tensor)
+        return self._bb(i).forward_features(x) if self.tokens else self._bb(i)(x)
+
+    def pooled(self, i:int, f:torch.Tensor)->torch.Tensor:
+        "The pooled vector of view `i` from its `view_features` (the backbone's own pooling: average, or the CLS token)"
+        return self._bb(i).forward_head(f, pre_logits=True) if self.tokens else f
 
     def forward_features(self, *views)->list[torch.Tensor]:
         "Pooled features of each view, one (bs, features) tensor per stream"
@@ -132,6 +176,9 @@ class StreamNet(nn.Module):
 
     def fuse(self, feats:list[torch.Tensor]):
         "Fused features, and the gate's per-stream logits (None for concat)"
+        if self.tokens:
+            q = self.pooled(0, feats[0])
+            return torch.cat([q, *[a(q, as_tokens(f)) for a,f in zip(self.attn, feats[1:])]], 1), None
         x = torch.cat(feats, 1)
         if self.fusion=='concat': return x, None
         aux = [h(f) for h,f in zip(self.aux, feats)]

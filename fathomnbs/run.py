@@ -26,6 +26,8 @@ class TrainConfig:
     run_folds:tuple=() # which folds to train (empty: all)
     grouped:bool=False # keep each frame's ROIs in one fold
     taxonomy:str|None=None # lineage CSV of the categories (name,rank,kingdom,...,species); None: the bundled 79
+    pseudo:str|None=None # a fathomnbs-predict output folder of an unlabelled split: its confident rows join the training folds (never validation)
+    pseudo_threshold:float=0.5 # the probability a predicted row needs to be a pseudo-label
     seed:int=42 # seed of the folds and of training
     fold_seeds:bool=False # seed fold k with seed+k (False: every fold with seed, as the 2nd place)
     # inputs
@@ -41,7 +43,11 @@ class TrainConfig:
     freeze:bool=False # train the head only (backbones frozen, their BatchNorms still adapting unless feature_cache)
     feature_cache:bool=False # with freeze and no aug: run each backbone once per image and view (BatchNorms frozen too), keep the pooled features on disk, train the head on them
     drop_path:float=0.2 # stochastic depth of the backbones (timm's drop_path_rate)
-    fusion:str='concat' # 'concat' or 'gate'
+    fusion:str='concat' # 'concat', 'gate' or 'attention' (the first view's pooled feature attends to the other views' tokens)
+    attn_depth:int=4 # attention fusion: cross-attention blocks per context view
+    attn_heads:int=8 # attention fusion: heads
+    attn_width:int=256 # attention fusion: width of the blocks (and of each context view's output)
+    attn_dropout:float=0.3 # attention fusion: dropout in the blocks
     head:str='mlp' # the classifier on the fused features: 'mlp' (one hidden layer of 512) or 'linear'
     aux_heads:bool=False # train the gate's per-stream heads
     rank_heads:tuple=() # ranks with their own head
@@ -84,8 +90,17 @@ PRESETS = {
                    feature_cache=True, aug=None, head='linear', final_fit=True,
                    drop_path=0., lam=1.0, bs=16, lr=3e-3, epochs=100, patience=30, mixed_precision='no', decode='min_risk',
                    num_workers=0, export=False, fold_seeds=True, wd_bn_bias=False, tta='bilinear'),
-    'beyond': dict(grouped=True, decode='min_risk', fusion='gate', aux_heads=True, aux_weight=0.3,
-                   rank_heads=RANK_HEADS, rank_weight=0.3),
+    # the 1st place's inputs and fusion: ROI, 3x and 5x context crops and the frame through one DINOv2 ViT at 256 px, the ROI
+    # attending to each context view (4 blocks, 8 heads, dropout 0.3), per-rank heads, downscale augmentation, argmax;
+    # loss weights and learning rate are ours (the write-up gives none), to be tuned on GPUs
+    'first-place': dict(views=('roi', 'context3', 'context5', 'frame'), archs=('vit_base_patch14_dinov2',), shared=True,
+                        roi_size=256, frame_size=256, fusion='attention', rank_heads=RANK_HEADS, rank_weight=0.3, lam=0.,
+                        aug=dict(downscale=0.5), drop_path=0.1, lr=3e-5),
+    # first-place's inputs and fusion with what is ours: grouped folds, min-risk decoding (and early stopping on it),
+    # the expected-distance term, a final fit on all data
+    'beyond': dict(views=('roi', 'context3', 'context5', 'frame'), archs=('vit_base_patch14_dinov2',), shared=True,
+                   roi_size=256, frame_size=256, fusion='attention', rank_heads=RANK_HEADS, rank_weight=0.3, lam=0.1,
+                   aug=dict(downscale=0.5), drop_path=0.1, lr=3e-5, grouped=True, decode='min_risk', final_fit=True),
 }
 
 # %% ../nbs/06_run.ipynb #6a7eea0d
@@ -119,7 +134,7 @@ def config_from_dict(d:dict)->TrainConfig:
     return TrainConfig(**{k:_tup(v) for k,v in d.items()})
 
 # %% ../nbs/06_run.ipynb #6178fd06
-_CHOICES = dict(fusion=('concat', 'gate'), head=('mlp', 'linear'), decode=('argmax', 'min_risk'), mixed_precision=('fp16', 'bf16', 'no'),
+_CHOICES = dict(fusion=('concat', 'gate', 'attention'), head=('mlp', 'linear'), decode=('argmax', 'min_risk'), mixed_precision=('fp16', 'bf16', 'no'),
                 tta=('second-place', 'bilinear', 'none'), check_images=('full', 'headers'))
 
 def _timm_stats(arch:str)->tuple:
@@ -135,6 +150,8 @@ def check_config(cfg:TrainConfig):
     if cfg.folds<2: raise ValueError(f"folds must be at least 2, not {cfg.folds}")
     bad = [v for v in cfg.views if v not in ('roi', 'frame') and not re.fullmatch(r'context\d+(\.\d+)?', v)]
     if bad: raise ValueError(f"unknown view(s) {bad}: use 'roi', 'frame' or 'context<scale>'")
+    if cfg.fusion=='attention' and len(cfg.views)<2: raise ValueError("fusion 'attention' needs a context view after the first (query) view")
+    if cfg.feature_cache and cfg.fusion=='attention': raise ValueError("feature_cache keeps pooled vectors; fusion 'attention' needs the views' tokens")
     if cfg.feature_cache:
         need = [k for k,bad in (('freeze', not cfg.freeze), ('aug', cfg.aug is not None), ('export', cfg.export)) if bad]
         if need: raise ValueError(f"feature_cache needs freeze true, aug null and export false (the features are computed once, "
@@ -241,7 +258,8 @@ def build_model(cfg:TrainConfig, pretrained=None, tax=None):
     p = cfg.pretrained if pretrained is None else pretrained
     kw = dict(drop_path_rate=cfg.drop_path) if cfg.drop_path else {}
     return StreamNet(cfg.archs[:len(cfg.views)] if not cfg.shared else cfg.archs[:1]*len(cfg.views),
-                     pretrained=list(p) if isinstance(p, (list, tuple)) else p, shared=cfg.shared, fusion=cfg.fusion, head=cfg.head,
+                     pretrained=list(p) if isinstance(p, (list, tuple)) else p, shared=cfg.shared, fusion=cfg.fusion, head=cfg.head, attn_depth=cfg.attn_depth,
+                     attn_heads=cfg.attn_heads, attn_width=cfg.attn_width, attn_drop=cfg.attn_dropout,
                      aux_heads=cfg.aux_heads, rank_heads=cfg.rank_heads, n_classes=len(tax or load_taxonomy()), tax=tax, **kw)
 
 # %% ../nbs/06_run.ipynb #01fd58cd

@@ -36,7 +36,7 @@ from fastai.torch_core import default_device
 # %% auto #0
 __all__ = ['TrainingError', 'FoldTracker', 'append_csv', 'FoldLog', 'EarlyStop', 'BatchLog', 'StepTimer', 'DeviceMixedPrecision',
            'adamw', 'make_learner', 'weights_checksum', 'predict_probs', 'run_features', 'train_fold', 'check_run_dir',
-           'prepare_data', 'untrained_loss', 'training_warnings', 'summarize', 'plot_curves', 'StopAfter',
+           'prepare_data', 'add_pseudo', 'untrained_loss', 'training_warnings', 'summarize', 'plot_curves', 'StopAfter',
            'final_epochs', 'train_full', 'train', 'print_summary']
 
 # %% ../nbs/07_train.ipynb #5afda6f5
@@ -341,7 +341,7 @@ def check_run_dir(out:Path, cfg:TrainConfig, data:str|Path, tax:Taxonomy=None)->
 def _same_run(run:RunDir, cfg:TrainConfig, data:str|Path)->TrainConfig:
     "The stored config with this command's resumable fields; an error naming the fields if the two runs differ otherwise"
     have,have_data = run.read_config()
-    hd,wd = config_dict(have),config_dict(cfg)
+    hd,wd = config_dict(resolve(have)),config_dict(cfg)  # resolved: fields added since (new `Augment` ones) take their defaults
     keys = set(hd)|set(wd)
     if run.config_format()==1:  # an earlier version's run: the fields it did not know keep the values it was trained with
         keys &= set(json.loads(run.config_file.read_text()))
@@ -370,6 +370,29 @@ def prepare_data(cfg:TrainConfig, data:str|Path, out:Path, df:pd.DataFrame=None)
         bar = sys.stdout.isatty()
         for p in (progress_bar(frames) if bar else progress_lines(frames, len(frames), 'frame cache', log=_log0)): fc(p)
     return df
+
+# %% ../nbs/07_train.ipynb #09743a82
+def add_pseudo(df:pd.DataFrame, # the folded labelled rows
+               cfg:TrainConfig, # its `pseudo` folder and `pseudo_threshold`
+               tax:Taxonomy=None)->pd.DataFrame:
+    "`df` with the confident rows of a prediction as pseudo-labels: fold -1, so they train in every fold and validate in none"
+    src,tax = Path(cfg.pseudo),tax or load_taxonomy()
+    need = [src/'predictions.csv', src/'split.csv']
+    missing = [str(f) for f in need if not f.exists()]
+    if missing: raise FileNotFoundError(f"--pseudo {src}: no {', '.join(missing)}; give a fathomnbs-predict output folder")
+    pr = pd.read_csv(need[0], usecols=['annotation_id', 'prediction', 'probability'])
+    rows = pd.read_csv(need[1]).merge(pr, on='annotation_id')
+    for c in ('roi', 'frame'): rows[c] = rows[c].astype(object).where(rows[c].notna(), None)
+    bad = sorted(set(rows['prediction']) - set(tax.names))
+    if bad: raise DataError(f"--pseudo {src}: predicted names that are not this run's categories: {bad[:5]}")
+    keep = (rows['probability']>=cfg.pseudo_threshold) & ~rows['annotation_id'].isin(df['annotation_id'])
+    keep &= rows['roi'].notna() | (rows['frame'].notna() & rows['w'].notna())  # an image to train on
+    add = rows[keep].assign(label=lambda d: d['prediction'], fold=-1)
+    add,notes = check_images(add[[c for c in df.columns if c in add.columns]].reset_index(drop=True), full=cfg.check_images=='full')
+    for n in notes: _log0(f"warning: {n}")
+    _log0(f"pseudo-labels: {len(add)} of {len(rows)} predicted rows of {src} (probability >= {cfg.pseudo_threshold}), "
+          f"{add['image_id'].nunique()} frames; they train in every fold and validate in none")
+    return pd.concat([df, add], ignore_index=True)
 
 # %% ../nbs/07_train.ipynb #4593ebaa
 def untrained_loss(cfg:TrainConfig, tax:Taxonomy=None)->float:
@@ -425,8 +448,9 @@ def summarize(cfg:TrainConfig, df:pd.DataFrame, out:Path, results:list[dict], fu
              oof_dist_argmax=float(oof['dist_argmax'].mean()), oof_dist_min_risk=float(oof['dist_min_risk'].mean()),
              oof_accuracy=float((pa[done_t]==yd).float().mean()), oof_accuracy_per_rank=rank_acc,
              best_constant_oof=float(np.concatenate(const).mean()) if const else None,
-             best_constant_all=best_constant(df['label'], tax)[1])
+             best_constant_all=best_constant(df['label'][df['fold']>=0], tax)[1])
     s['decode'],s['final_fit'] = cfg.decode,full
+    s['n_pseudo'] = int((df['fold']<0).sum())
     s['oof_dist'] = s['oof_dist_argmax'] if cfg.decode=='argmax' else s['oof_dist_min_risk']
     run = RunDir(out)
     s['warnings'] = [w for r in results if run.log(r['fold']).exists() for w in training_warnings(pd.read_csv(run.log(r['fold'])), r['fold'], untrained_loss(cfg, tax))]
@@ -521,6 +545,7 @@ def train(cfg:TrainConfig, # the run's settings
     _log0(f"{cfg.preset}: {len(df)} ROIs of {df['image_id'].nunique()} frames, {df['label'].nunique()} taxa; "
           f"{len(folds)} fold(s) of {cfg.folds}{' grouped by frame' if cfg.grouped else ''}; up to {cfg.epochs} epochs; "
           f"{' + '.join(f'{a} {s}' for a,s in zip(cfg.archs, [cfg.roi_size, cfg.frame_size]))}")
+    if cfg.pseudo: df = add_pseudo(df, cfg, tax)
     feats = None
     if cfg.feature_cache: feats = rank0_first(run_features, cfg, df) if num_distrib()>1 else run_features(cfg, df)
     results = [train_fold(cfg, df, k, out, log=_log0, feats=feats) for k in folds]
