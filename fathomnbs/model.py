@@ -17,7 +17,7 @@ from .taxonomy import rank_groups, atomic_write, cache_root
 
 # %% auto #0
 __all__ = ['WeightsError', 'weights_dir', 'create_backbone', 'convert_in_order', 'lite0_weights', 'as_tokens', 'CrossBlock',
-           'ContextAttention', 'StreamNet', 'main_logits', 'fathom_splitter']
+           'ContextAttention', 'StreamNet', 'main_logits', 'fathom_splitter', 'llrd_groups']
 
 # %% ../nbs/04_model.ipynb #d2ed1e41
 class WeightsError(ValueError):
@@ -208,3 +208,25 @@ def fathom_splitter(m:StreamNet)->list:
     ids = {id(p) for p in bb}
     return [bb, [p for p in m.parameters() if id(p) not in ids]]
 
+
+# %% ../nbs/04_model.ipynb #0c3c0a80
+_EMBED = ('patch_embed', 'cls_token', 'pos_embed', 'reg_token', 'mask_token')
+
+def llrd_groups(m:StreamNet, # the model
+                decay:float, # each ViT layer's lr is `decay` times the next one's (1: one group per backbone)
+               )->tuple[list, list[float]]:
+    "Parameter groups for layer-wise learning-rate decay, and each group's lr factor: a ViT backbone by depth, others whole, then the head"
+    groups,mult = [],[]
+    for bb in m.backbones:
+        blocks = getattr(bb, 'blocks', None)
+        if decay<1 and isinstance(blocks, nn.Sequential) and hasattr(bb, 'patch_embed'):  # a ViT
+            inner = {id(p) for p in blocks.parameters()}
+            embed = [p for n,p in bb.named_parameters() if n.startswith(_EMBED)]
+            top = [p for n,p in bb.named_parameters() if id(p) not in inner and not n.startswith(_EMBED)]
+            layers = [embed, *[list(b.parameters()) for b in blocks], top]  # depth 0 .. L+1
+            for k,ps in enumerate(layers):
+                if ps: groups.append(ps); mult.append(decay**(len(layers)-1-k))
+        else: groups.append(list(bb.parameters())); mult.append(1.)
+    seen = {id(p) for g in groups for p in g}
+    groups.append([p for p in m.parameters() if id(p) not in seen]); mult.append(1.)
+    return groups, mult

@@ -62,6 +62,7 @@ class TrainConfig:
     # optimisation
     bs:int=32 # batch size per process
     lr:float=1e-4 # peak learning rate, decayed per step by a cosine to 0
+    lr_decay:float=1. # layer-wise learning-rate decay of ViT backbones (a follow-up of the 1st place: 0.7); 1: off
     wd:float=1e-4 # AdamW weight decay
     wd_bn_bias:bool=True # decay BatchNorm weights and biases too, as torch's AdamW does
     epochs:int=50 # most epochs per fold

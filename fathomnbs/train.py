@@ -27,7 +27,7 @@ from .taxonomy import load_taxonomy, best_constant, atomic_write, progress_lines
 from fastprogress.fastprogress import progress_bar
 from .data import read_split, add_folds, check_images, DataError
 from .datablock import fathom_dls, Augment, FrameCache
-from .model import main_logits, fathom_splitter
+from .model import main_logits, fathom_splitter, llrd_groups
 from .loss import BatchMixUp, fathom_metrics, decode_probs, dist_tensor, RankAccuracy
 from .run import TrainConfig, RunDir, resolve, build_model, build_loss, config_dict
 from .features import Inputs, FeatureCache, feature_dir, cached_features, feature_dls, HeadOnly, RowFeatures
@@ -211,9 +211,11 @@ def make_learner(cfg:TrainConfig, # a resolved config (`resolve`)
         dls = fathom_dls(df, valid_fold=fold, bs=cfg.bs, views=cfg.views, roi_size=cfg.roi_size, frame_size=cfg.frame_size,
                          aug=aug, cache=cfg.cache, stats=cfg.stats, num_workers=cfg.num_workers, device=device, seed=cfg.seed,
                          vocab=tax.names)
-        splitter = fathom_splitter
+        splitter = fathom_splitter if cfg.lr_decay>=1 else (lambda m: llrd_groups(m, cfg.lr_decay)[0])
     learn = Learner(dls, model, loss_func=build_loss(cfg, tax), opt_func=adamw, lr=cfg.lr, wd=cfg.wd, wd_bn_bias=cfg.wd_bn_bias,
                     metrics=fathom_metrics(tax=tax) if metrics else [], splitter=splitter, path=path or Path('.'), model_dir='.')
+    # one learning rate per parameter group: layer-wise decay, or the same for all
+    learn.lrs = cfg.lr*np.array(llrd_groups(model, cfg.lr_decay)[1]) if cfg.lr_decay<1 and not cfg.feature_cache else cfg.lr
     if cfg.freeze and not cfg.feature_cache: learn.freeze()
     if torch.cuda.is_available() and (device is None or str(device).startswith('cuda')):
         if cfg.channels_last: learn.model.to(memory_format=torch.channels_last)
@@ -285,11 +287,11 @@ def train_fold(cfg:TrainConfig, # a resolved config
     tracker = FoldTracker(run, fold, cfg.monitor, cfg.patience, cfg.min_delta, start, state)
     stopped = state is not None and state['wait']>=cfg.patience
     if start<cfg.epochs and not stopped:
-        cbs = [ParamScheduler({'lr':SchedCos(cfg.lr, 0.)}), tracker, FoldLog(run, fold, start, print_epochs=not bar), EarlyStop(), *([] if bar else [BatchLog(fold)]),
+        cbs = [ParamScheduler({'lr':SchedCos(learn.lrs, 0.)}), tracker, FoldLog(run, fold, start, print_epochs=not bar), EarlyStop(), *([] if bar else [BatchLog(fold)]),
                *([BatchMixUp(cfg.mixup)] if cfg.mixup else []), *([StepTimer(run.steps(fold))] if cfg.profile else []), *cbs]
         ctx = learn.distrib_ctx(sync_bn=False) if num_distrib()>1 else nullcontext()
         with ctx, (nullcontext() if bar else learn.no_bar()), (nullcontext() if bar else learn.no_logging()):
-            learn.fit(cfg.epochs, lr=cfg.lr, wd=cfg.wd, cbs=cbs, start_epoch=start)
+            learn.fit(cfg.epochs, lr=learn.lrs, wd=cfg.wd, cbs=cbs, start_epoch=start)
         stopped = tracker.stopped_early
         # the trained weights, before the best epoch's are loaded back: the same on every rank
         if num_distrib()>1: log(f"rank {rank_distrib()}: fold {fold} final weights {weights_checksum(learn.model)}", all_ranks=True)
@@ -509,10 +511,10 @@ def train_full(cfg:TrainConfig, df:pd.DataFrame, out:str|Path,
     if n_tr<cfg.bs: raise TrainingError(f"final fit: {n_tr} ROIs, fewer than one batch ({cfg.bs}); lower --bs")
     log(f"final fit: {epochs} epoch(s) on all {n_tr} ROIs")
     bar = sys.stdout.isatty()
-    cbs = [ParamScheduler({'lr':SchedCos(cfg.lr, 0.)}), StopAfter(epochs, None if bar else log)]
+    cbs = [ParamScheduler({'lr':SchedCos(learn.lrs, 0.)}), StopAfter(epochs, None if bar else log)]
     ctx = learn.distrib_ctx(sync_bn=False) if num_distrib()>1 else nullcontext()
     with ctx, (nullcontext() if bar else learn.no_bar()), (nullcontext() if bar else learn.no_logging()):
-        learn.fit(cfg.epochs, lr=cfg.lr, wd=cfg.wd, cbs=cbs)
+        learn.fit(cfg.epochs, lr=learn.lrs, wd=cfg.wd, cbs=cbs)
     res = dict(epochs=epochs, n_train=n_tr, train_loss=float(learn.recorder.values[-1][0]))
     if rank_distrib()==0:
         net = learn.model.net if cfg.feature_cache else _unwrap(learn.model)
