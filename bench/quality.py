@@ -35,6 +35,13 @@ VARIANTS = {
     'long': dict(epochs=300, patience=100),        # a longer schedule, more patience
     'roi_only': dict(views=('roi',), archs=('tf_efficientnet_lite0',)),
     'images': dict(feature_cache=False, aug={}, epochs=10, patience=10, head='mlp'),  # the previous preset: MLP head on augmented images, BatchNorms adapting
+    # issue 15 on the CPU: the image path (backbones frozen, BatchNorms adapting, augmentation), 10 epochs
+    'frame_img': dict(feature_cache=False, aug={}, epochs=10, patience=10),                       # ROI + frame, concat
+    'context_img': dict(feature_cache=False, aug={}, epochs=10, patience=10, shared=True,          # + 3x and 5x context crops
+                        views=('roi', 'context3', 'context5', 'frame'), archs=('tf_efficientnet_lite0',)),
+    'attention_img': dict(feature_cache=False, aug={}, epochs=10, patience=10, shared=True, fusion='attention',
+                          views=('roi', 'context3', 'context5', 'frame'), archs=('tf_efficientnet_lite0',)),
+    'downscale_img': dict(feature_cache=False, aug={'downscale': 0.5}, epochs=10, patience=10),  # ROI + frame, downscale aug
 }
 p = argparse.ArgumentParser()
 p.add_argument('--seeds', default='42,43,44')
@@ -68,7 +75,7 @@ rows = []
 for v in a.variants.split(','):
     for seed in map(int, a.seeds.split(',')):
         base = preset('sample', seed=seed, **VARIANTS[v])
-        X = torch.cat(quiet(run_features, resolve(dataclasses.replace(base, feature_cache=True, aug=None, export=False, freeze=True)), df).tensors, 1).numpy()
+        X = torch.cat(quiet(run_features, resolve(dataclasses.replace(base, feature_cache=True, aug=None, export=False, freeze=True, fusion='concat')), df).tensors, 1).numpy()
         for scheme in a.schemes.split(','):
             cfg = dataclasses.replace(base, grouped=scheme=='grouped')
             t0 = time.time()
