@@ -18,7 +18,8 @@ from .taxonomy import load_taxonomy, fmt_ids
 
 # %% auto #0
 __all__ = ['COLS', 'FRAME_EXTS', 'DataError', 'to_rgb8', 'load_rgb', 'fit_min_size', 'read_coco', 'read_annotations_csv',
-           'read_split', 'copy_split', 'check_images', 'crop_box', 'cut_row', 'add_folds', 'bundle_split', 'show_pairs']
+           'split_json', 'check_labels', 'read_split', 'copy_split', 'check_images', 'crop_box', 'cut_row', 'add_folds',
+           'bundle_split', 'show_pairs']
 
 # %% ../nbs/01_data.ipynb #672e1bbd
 COLS = ['annotation_id', 'image_id', 'roi', 'frame', 'x', 'y', 'w', 'h', 'frame_w', 'frame_h', 'label']
@@ -132,6 +133,24 @@ def _frame_path(split:Path, image_id:int)->Path|None:
 def _image_size(p):
     with Image.open(p) as im: return im.size
 
+def split_json(split:str|Path)->Path|None:
+    "The split folder's COCO json: its only *.json (None when it has none, or several)"
+    js = sorted(Path(split).glob('*.json'))
+    return js[0] if len(js)==1 else None
+
+def check_labels(df:pd.DataFrame, # a split table
+                 classes, # the categories (an unlabelled row, '', is allowed)
+                 where:str, # what to name in the error
+                )->pd.DataFrame:
+    "`df`, after checking that its labels are among `classes`; the error names them and how to train on other categories"
+    bad = ~df['label'].isin(set(classes) | {''})
+    if bad.any():
+        r = df[bad].iloc[0]
+        raise DataError(f"{where}: label(s) not among the categories: {sorted(set(df['label'][bad]))} "
+                        f"(first at annotation {r['annotation_id']}); for other categories, write their taxonomy with "
+                        f"`fathomnbs-taxonomy --from-coco SPLIT.json --out DIR` and train with `--taxonomy DIR/taxonomy.csv`")
+    return df
+
 def read_split(split:str|Path=None, # split folder (annotations.csv, images/, rois/)
                coco:str|Path|None='auto', # COCO json to merge; 'auto': the split folder's only *.json
                files:str='error', # missing ROI/frame files: 'error', 'warn' (set to None), 'ignore'
@@ -140,9 +159,7 @@ def read_split(split:str|Path=None, # split folder (annotations.csv, images/, ro
     "One tidy, checked table (`COLS`) for a split folder and/or a COCO json"
     if split is None and coco in (None, 'auto'): raise DataError("give a split folder, a COCO json, or both")
     split = Path(split) if split is not None else None
-    if coco=='auto':
-        js = sorted(split.glob('*.json'))
-        coco = js[0] if len(js)==1 else None
+    if coco=='auto': coco = split_json(split)
     classes = set(classes or load_taxonomy().names)
     cj = read_coco(coco) if coco else None
     if split is None: df = cj
@@ -167,12 +184,7 @@ def read_split(split:str|Path=None, # split folder (annotations.csv, images/, ro
             df['frame_w'] = [sz[i][0] for i in df['image_id']]; df['frame_h'] = [sz[i][1] for i in df['image_id']]
         df['roi'] = [p if p and Path(p).exists() else None for p in df['roi']]
         _check_files(df, split, files)
-    bad = ~df['label'].isin(classes | {''})
-    if bad.any():
-        r = df[bad].iloc[0]
-        raise DataError(f"{split or coco}: label(s) not among the categories: {sorted(set(df['label'][bad]))} "
-                        f"(first at annotation {r['annotation_id']}); for other categories, write their taxonomy with "
-                        f"`fathomnbs-taxonomy --from-coco SPLIT.json --out DIR` and train with `--taxonomy DIR/taxonomy.csv`")
+    check_labels(df, classes, str(split or coco))
     return df.reset_index(drop=True)[COLS + [c for c in df.columns if c not in COLS]]
 
 def _check_files(df:pd.DataFrame, split:Path, files:str):

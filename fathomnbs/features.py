@@ -201,14 +201,16 @@ def cached_features(model:StreamNet, # its backbones give the features (in eval 
                     inp:Inputs, # the rows, their loaders and the run's config
                     rotations=(False,), # test-time views: False (as is), True (rotated with the run's style)
                     cache:FeatureCache=None, # default: in memory only
-                    bs:int=32, progress=False)->tuple[list, np.ndarray]:
+                    bs:int=32, progress=False,
+                    wkeys:list=None, # each view's `backbone_key` of `model`, if the caller has them
+                   )->tuple[list, np.ndarray]:
     "Pooled features of every row of `inp`: [rotation][view] (rows, features) tensors, and which rows had an image"
     cfg,n = inp.cfg,len(inp.df)
     cache = cache or FeatureCache(None)
     model.eval(); dev = next(model.parameters()).device
     fi = cfg.views.index('frame') if 'frame' in cfg.views else None
     roi_views = [(j, v) for j,v in enumerate(cfg.views) if v!='frame']
-    wkeys = [backbone_key(model, j) for j in range(len(cfg.views))]
+    wkeys = wkeys or [backbone_key(model, j) for j in range(len(cfg.views))]
     out = [[torch.zeros(n, d) for d in model.feat_dims] for _ in rotations]
     ok = np.zeros(n, dtype=bool)
     for s in progress_iter(list(range(0, n, bs)), 'feature batches', progress):

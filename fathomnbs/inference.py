@@ -13,17 +13,12 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch
 import networkx as nx
 import matplotlib.pyplot as plt
-from PIL import Image
-from torchvision.transforms.v2 import functional as TF
-from torchvision.transforms import InterpolationMode
-from fastprogress.fastprogress import progress_bar
 
-from .taxonomy import load_taxonomy, score, progress_lines, RANKS, ROOT
-from .data import read_split, load_rgb, cut_row, fit_min_size, DataError, COLS as SPLIT_COLS
-from .datablock import FrameCache, view_stats
+from .taxonomy import load_taxonomy, score, RANKS, ROOT
+from .data import read_split, split_json, DataError, COLS as SPLIT_COLS
 from .model import StreamNet, main_logits
 from .loss import decode_probs, dist_tensor
-from .run import TrainConfig, RunDir, build_model, resolve
+from .run import TrainConfig, RunDir, build_model
 from .features import Inputs, to_float, tta_view, row_inputs, progress_iter, FeatureCache, feature_dir, cached_features, backbone_key
 
 # %% auto #0
@@ -157,7 +152,7 @@ def feature_logits(fms:list[FoldModel], inp:Inputs, tta:bool=True, bs:int=32, ca
         key = tuple(backbone_key(fm.model, j) for j in range(len(inp.cfg.views)))
         if key not in got:
             n_warn = len(inp.warnings)
-            got[key] = cached_features(fm.model, inp, rot, fc, bs, progress if not got else False)
+            got[key] = cached_features(fm.model, inp, rot, fc, bs, progress if not got else False, wkeys=list(key))
             if len(got)>1: del inp.warnings[n_warn:]  # the same rows' problems, noted once
         feats,ok = got[key]
         dev = next(fm.model.parameters()).device
@@ -257,8 +252,7 @@ def category_ids(tax, split=None, coco=None)->list[int]:
     "COCO category id of each category: the split's json's where it has the name, new ids above its largest otherwise"
     if isinstance(split, pd.DataFrame): split = None
     js = Path(coco) if coco else Path(split) if split is not None and str(split).lower().endswith('.json') else None
-    if js is None and split is not None and Path(split).is_dir():
-        found = sorted(Path(split).glob('*.json')); js = found[0] if len(found)==1 else None
+    if js is None and split is not None and Path(split).is_dir(): js = split_json(split)
     if js is not None and js.exists():
         try: m = {c['name']:int(c['id']) for c in json.loads(js.read_text()).get('categories', [])}
         except (ValueError, KeyError, TypeError): m = {}

@@ -97,12 +97,10 @@ PRESETS = {
     'first-place': dict(views=('roi', 'context3', 'context5', 'frame'), archs=('vit_base_patch14_dinov2',), shared=True,
                         roi_size=256, frame_size=256, fusion='attention', rank_heads=RANK_HEADS, rank_weight=0.3, lam=0.,
                         aug=dict(downscale=0.5), drop_path=0.1, lr=3e-5),
-    # first-place's inputs and fusion with what is ours: grouped folds, min-risk decoding (and early stopping on it),
-    # the expected-distance term, a final fit on all data
-    'beyond': dict(views=('roi', 'context3', 'context5', 'frame'), archs=('vit_base_patch14_dinov2',), shared=True,
-                   roi_size=256, frame_size=256, fusion='attention', rank_heads=RANK_HEADS, rank_weight=0.3, lam=0.1,
-                   aug=dict(downscale=0.5), drop_path=0.1, lr=3e-5, grouped=True, decode='min_risk', final_fit=True),
 }
+# first-place's inputs and fusion with what is ours: grouped folds, min-risk decoding (and early stopping on it),
+# the expected-distance term, a final fit on all data
+PRESETS['beyond'] = {**PRESETS['first-place'], **dict(lam=0.1, grouped=True, decode='min_risk', final_fit=True)}
 
 # %% ../nbs/06_run.ipynb #6a7eea0d
 def preset(name:str, **overrides)->TrainConfig:

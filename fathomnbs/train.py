@@ -25,7 +25,7 @@ from fastai.torch_core import rank_distrib, num_distrib, distrib_barrier, set_se
 
 from .taxonomy import load_taxonomy, best_constant, atomic_write, progress_lines, RANK_HEADS, Taxonomy
 from fastprogress.fastprogress import progress_bar
-from .data import read_split, add_folds, check_images, DataError
+from .data import read_split, add_folds, check_images, check_labels, DataError
 from .datablock import fathom_dls, Augment, FrameCache
 from .model import main_logits, fathom_splitter, llrd_groups
 from .loss import BatchMixUp, fathom_metrics, decode_probs, dist_tensor, RankAccuracy
@@ -320,13 +320,6 @@ def _taxonomy(cfg:TrainConfig)->Taxonomy:
     try: return Taxonomy.from_csv(cfg.taxonomy)
     except FileNotFoundError: raise FileNotFoundError(f"--taxonomy {cfg.taxonomy}: no such file") from None
 
-def _check_labels(df:pd.DataFrame, tax:Taxonomy)->pd.DataFrame:
-    "`df`, after checking that its labels are categories of `tax`"
-    bad = sorted(set(df['label']) - set(tax.names) - {''})
-    if bad: raise DataError(f"label(s) not among the categories: {bad}; for other categories, write their taxonomy with "
-                            "`fathomnbs-taxonomy --from-coco SPLIT.json --out DIR` and train with `--taxonomy DIR/taxonomy.csv`")
-    return df
-
 def check_run_dir(out:Path, cfg:TrainConfig, data:str|Path, tax:Taxonomy=None)->TrainConfig:
     "Start a run folder (rank 0 writes `config.json` and `taxonomy.csv`, the others wait), or check that it holds this run; the config to train with"
     run,tax = RunDir(out),tax or load_taxonomy()
@@ -536,7 +529,7 @@ def train(cfg:TrainConfig, # the run's settings
     if not Path(data).is_dir(): raise FileNotFoundError(f"--data {data}: no such split folder")
     if out.exists() and not out.is_dir(): raise ValueError(f"--out {out}: is a file, not a folder")
     tax = _taxonomy(cfg)
-    df,notes = check_images(read_split(data, classes=tax.names) if df is None else _check_labels(df, tax), full=cfg.check_images=='full')
+    df,notes = check_images(read_split(data, classes=tax.names) if df is None else check_labels(df, tax.names, 'the split table'), full=cfg.check_images=='full')
     for n in notes: _log0(f"warning: {n}")
     if num_distrib()>1 and cfg.feature_cache:
         raise ValueError("feature_cache trains the heads on cached features in seconds, in one process: run it without torchrun")
