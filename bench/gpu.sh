@@ -2,18 +2,21 @@
 # GPU benchmark of the project's real path, in one prepared run of at most 8 minutes (DEADLINE, seconds):
 #  1. a synthetic labelled split at the competition's real frame and box sizes (bench/synth_split.py), sized so that one
 #     epoch of fold 0 of 2 is STEPS steps of BS (2 x BS x STEPS ROIs, plus half a batch per fold that drop_last drops);
-#  2. `fathomnbs-train --preset second-place` (V2-M on the ROI at 224, V2-S on the frame at 384, pretrained=False),
-#     one epoch of fold 0, with --profile true, in four settings: bf16, fp16 and fp32 with channels-last, and bf16
-#     without it; from each run's fold0/steps.csv (bench/gpu_summary.py): median step, ROI pairs/s, the share of time
-#     spent waiting for data, peak memory, and the projected time of 5 folds x 50 epochs over 23,700 ROIs;
-#  3. `fathomnbs-predict` with the bf16 run on a test-shaped unlabelled split (TEST_FRAMES frames, ~2.42 ROIs each),
-#     projected to the 788 test ROIs x 5 folds (x 2 views, the default TTA).
+#  2. `fathomnbs-train` at the presets' real sizes (pretrained=False), one epoch of fold 0, with --profile true, for each
+#     of RUNS (preset:precision:channels-last, space-separated; by default bf16 with channels-last for `second-place`
+#     (V2-M on the ROI at 224, V2-S on the frame at 384), `first-place` and `beyond` (ROI, 3x and 5x context and the
+#     frame through one DINOv2 ViT-B at 256, attention fusion); PRECISION=1 adds second-place in fp16, fp32 and bf16
+#     without channels-last); from each run's fold0/steps.csv (bench/gpu_summary.py): median step, ROIs/s, the share
+#     of time spent waiting for data, peak memory, and the projected time of 5 folds x 50 epochs over 23,700 ROIs;
+#  3. `fathomnbs-predict` with each preset's first finished run on a test-shaped unlabelled split (TEST_FRAMES frames,
+#     ~2.42 ROIs each), projected to the 788 test ROIs x 5 folds (x 2 views, the default TTA).
 # bench/gpu_step.py is the plain-PyTorch-loop comparison (synthetic tensors, no data loading); this script does not run it.
 # Usage, from anywhere, on the GPU machine (the project importable: installed, or this checkout, which is put on PYTHONPATH):
 #   bash bench/gpu.sh            results table to $OUT/gpu_results.txt if $OUT is set, else bench/gpu_results.txt
 #   DRY=1 bash bench/gpu.sh      print the commands only (and check the summariser); runs nothing else
-# Knobs (environment): STEPS BS TEST_FRAMES DEADLINE T_TRAIN T_PREDICT PY TRAIN PREDICT TEST_JSON, KEEP=1 (keep the
-# temporary folder), ALLOW_CPU=1 (run without a GPU).
+# Knobs (environment): RUNS PRECISION STEPS BS TEST_FRAMES DEADLINE T_TRAIN T_PREDICT PY TRAIN PREDICT TEST_JSON, KEEP=1
+# (keep the temporary folder), ALLOW_CPU=1 (run without a GPU), EXTRA (more arguments for every training run, e.g.
+# "--roi-size 56 --frame-size 56" to rehearse the script on a CPU).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
@@ -27,13 +30,17 @@ if [[ -z ${PREDICT:-} ]]; then command -v fathomnbs-predict >/dev/null 2>&1 && P
 STEPS=${STEPS:-12}; BS=${BS:-32}; TEST_FRAMES=${TEST_FRAMES:-40}
 DEADLINE=${DEADLINE:-480}                       # seconds for the whole script
 T_ENV=60; T_SYNTH=90; T_TRAIN=${T_TRAIN:-120}; T_PREDICT=${T_PREDICT:-90}   # each step's own timeout
-PREDICT_MIN=${PREDICT_MIN:-45}                  # kept back from the training runs so that prediction can still run
+PREDICT_MIN=${PREDICT_MIN:-40}                  # kept back from the training runs for each preset's prediction
 NW=$(nproc)
 ROIS=$(( 2*BS*STEPS + BS ))                     # fold 0 trains on ROIS/2 = STEPS full batches + half a batch
 FRAMES=$(( (ROIS*100 + 241) / 242 ))            # at the test set's 2.42 ROIs per frame
-SETTINGS=("bf16 true" "fp16 true" "no true" "bf16 false")   # --mixed-precision, --channels-last
-name() { local mp=${1/no/fp32}; [[ $2 == true ]] && echo "$mp, channels-last" || echo "$mp, no channels-last"; }
-tag() { local mp=${1/no/fp32}; [[ $2 == true ]] && echo "${mp}_cl" || echo "${mp}_nocl"; }
+# preset:--mixed-precision:--channels-last
+RUNS=${RUNS:-second-place:bf16:true first-place:bf16:true beyond:bf16:true}
+[[ -n ${PRECISION:-} ]] && RUNS="$RUNS second-place:fp16:true second-place:no:true second-place:bf16:false"
+read -ra SETTINGS <<<"$RUNS"
+EXTRA_ARGS=(); [[ -n ${EXTRA:-} ]] && read -ra EXTRA_ARGS <<<"$EXTRA"
+name() { local mp=${2/no/fp32}; [[ $3 == true ]] && echo "$1, $mp, channels-last" || echo "$1, $mp, no channels-last"; }
+tag() { local mp=${2/no/fp32}; [[ $3 == true ]] && echo "${1}_${mp}_cl" || echo "${1}_${mp}_nocl"; }
 
 T0=$SECONDS
 if [[ -n ${DRY:-} ]]; then TMP=/tmp/fathomnbs-gpu.DRY; else TMP=$(mktemp -d "${TMPDIR:-/tmp}/fathomnbs-gpu.XXXXXX"); fi
@@ -85,39 +92,46 @@ step synth_test 30 $PY bench/synth_split.py --frames $TEST_FRAMES --out "$TESTSP
 OK_TEST=$?
 [[ -z ${DRY:-} ]] && grep -h '^note\|frames,' "$LOGS/synth_test.log" | sed 's/^/  /'
 
-ROWS=(); OK_RUN=1
-RESERVE=$PREDICT_MIN
+ROWS=(); PRESETS=(); declare -A DONE=()   # DONE[preset] = its first finished run, the one prediction uses
+for s in "${SETTINGS[@]}"; do pre=${s%%:*}; [[ " ${PRESETS[*]} " == *" $pre "* ]] || PRESETS+=("$pre"); done
+RESERVE=$(( PREDICT_MIN * ${#PRESETS[@]} ))   # kept back from training for one prediction per preset
 for s in "${SETTINGS[@]}"; do
-  set -- $s; mp=$1; cl=$2; k=$(tag $mp $cl); RUN=$TMP/run_$k
-  if (( OK_SPLIT )); then skip train_$k "no training split"; ROWS+=("| $(name $mp $cl) | no training split | | | | | | | |"); continue; fi
-  step train_$k $T_TRAIN $TRAIN --preset second-place --data "$SPLIT" --out "$RUN" --pretrained false --epochs 1 --folds 2 \
-    --run-folds 0 --bs $BS --num-workers $NW --mixed-precision $mp --channels-last $cl --profile true --export false --cache "$CACHE"
-  rc=$?; [[ $k == bf16_cl ]] && OK_RUN=$rc
-  [[ -n ${DRY:-} ]] && continue
+  IFS=: read -r pre mp cl <<<"$s"; k=$(tag $pre $mp $cl); RUN=$TMP/run_$k
+  if (( OK_SPLIT )); then skip train_$k "no training split"; ROWS+=("| $(name $pre $mp $cl) | no training split | | | | | | | |"); continue; fi
+  # one epoch of fold 0 only: no final fit (it needs every fold), no export
+  step train_$k $T_TRAIN $TRAIN --preset $pre --data "$SPLIT" --out "$RUN" --pretrained false --epochs 1 --folds 2 \
+    --run-folds 0 --bs $BS --num-workers $NW --mixed-precision $mp --channels-last $cl --profile true --export false \
+    --final-fit false --cache "$CACHE" ${EXTRA_ARGS[@]+"${EXTRA_ARGS[@]}"}
+  rc=$?; (( rc == 0 )) && [[ -z ${DONE[$pre]:-} ]] && DONE[$pre]=$RUN
+  [[ -n ${DRY:-} ]] && { DONE[$pre]=$RUN; continue; }
   $PY bench/gpu_summary.py config "$RUN" | sed 's/^/  /'
-  r=$($PY bench/gpu_summary.py steps "$RUN/fold0/steps.csv" "$(name $mp $cl)"); echo "  $r"; ROWS+=("$r")
+  r=$($PY bench/gpu_summary.py steps "$RUN/fold0/steps.csv" "$(name $pre $mp $cl)"); echo "  $r"; ROWS+=("$r")
   [[ -n ${OUT:-} && -f $RUN/fold0/steps.csv ]] && cp "$RUN/fold0/steps.csv" "$OUT/steps_$k.csv"
 done
 
-RESERVE=0
-PRED=$TMP/pred
-if (( OK_TEST )); then skip predict "no test split"
-elif (( OK_RUN )); then skip predict "the bf16 channels-last run did not finish"
-else step predict $T_PREDICT $PREDICT "$TMP/run_$(tag bf16 true)" "$TESTSPLIT" --out "$PRED" --bs 64; fi
+PL=()
+for pre in "${PRESETS[@]}"; do
+  RESERVE=$(( RESERVE - PREDICT_MIN ))
+  PRED=$TMP/pred_$pre
+  if (( OK_TEST )); then skip predict_$pre "no test split"
+  elif [[ -z ${DONE[$pre]:-} ]]; then skip predict_$pre "no $pre training run finished"
+  else step predict_$pre $T_PREDICT $PREDICT "${DONE[$pre]}" "$TESTSPLIT" --out "$PRED" --bs 64; fi
+  [[ -n ${DRY:-} ]] && continue
+  PL+=("$pre $($PY bench/gpu_summary.py predict "$LOGS/predict_$pre.log" ${WALL:+--wall $WALL} --pred "$PRED")")
+done
 if [[ -n ${DRY:-} ]]; then
   echo "(dry run: nothing was run; the summariser's own check follows)"; $PY bench/gpu_summary.py selftest; exit 0
 fi
-PL=$($PY bench/gpu_summary.py predict "$LOGS/predict.log" ${WALL:+--wall $WALL} --pred "$PRED")
 
 { echo "fathomnbs GPU benchmark, $(date -u +%Y-%m-%d), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
   echo "GPU: $GPU"; echo "$VER"; echo "$NW CPU cores, --num-workers $NW"
-  echo "second-place preset (V2-M ROI 224 + V2-S frame 384, pretrained=False), batch $BS, fold 0 of 2 of a synthetic split of $FRAMES full-size frames / $ROIS ROIs; first 2 steps left out"
+  echo "presets at their real sizes (second-place: V2-M ROI 224 + V2-S frame 384; first-place and beyond: ROI, 3x, 5x and frame through one ViT-B/14 DINOv2 at 256, attention fusion), pretrained=False${EXTRA:+, with $EXTRA}, batch $BS, fold 0 of 2 of a synthetic split of $FRAMES full-size frames / $ROIS ROIs; first 2 steps left out"
   echo "projection: (23,700 x 4/5)/bs x (median step + median data wait) x 1.15 for validation, x 5 folds x 50 epochs"
   echo
   $PY bench/gpu_summary.py header
   printf '%s\n' "${ROWS[@]}"
   echo
-  echo "$PL"
+  printf '%s\n' "${PL[@]}"
   echo "total: $(( SECONDS - T0 )) s of the ${DEADLINE} s deadline"
 } > "$RES.tmp"
 echo; echo "== results ($RES)"; cat "$RES.tmp"; mv "$RES.tmp" "$RES"

@@ -25,7 +25,7 @@ def read_steps(path)->list[dict]:
     with open(path, newline='') as f: return [{k:float(v) for k,v in r.items() if v not in ('', None)} for r in csv.DictReader(f)]
 
 def summarise(rows:list[dict], warmup:int=WARMUP)->dict|None:
-    "Median step and data wait, pairs/s, data-wait share, peak memory and the projected full training; None if too few steps"
+    "Median step and data wait, ROIs/s (each with all its views), data-wait share, peak memory and the projected full training; None if too few steps"
     r = rows[warmup:]
     if not r: return None
     step,data = median(o['step_s'] for o in r),median(o['data_s'] for o in r)
@@ -36,7 +36,7 @@ def summarise(rows:list[dict], warmup:int=WARMUP)->dict|None:
                 wait=sum(o['data_s'] for o in r)/sum(o['data_s']+o['step_s'] for o in r),
                 mem_gib=max(mem) if mem else None, epoch_min=epoch_s/60, total_h=FOLDS*EPOCHS*epoch_s/3600)
 
-HEADER = ("| setting | steps timed | median step ms | median data wait ms | ROI pairs/s | data-wait share | peak GiB | epoch min | "
+HEADER = ("| setting | steps timed | median step ms | median data wait ms | ROIs/s | data-wait share | peak GiB | epoch min | "
           f"{FOLDS} folds x {EPOCHS} epochs h |\n|---|---|---|---|---|---|---|---|---|")
 
 def row(name:str, s:dict|None, why:str='')->str:
