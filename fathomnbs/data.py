@@ -257,8 +257,10 @@ def crop_box(img:Image.Image, # the frame as loaded
     sx,sy = img.width/fw,img.height/fh
     if scale!=1:  # centred on the box, half-size ⌊max(w, h)/2⌋·scale, clipped to the frame (so not centred at its edges)
         cx,cy,half = x+w/2,y+h/2,(max(w, h)//2)*scale
-        x,y = max(0., cx-half),max(0., cy-half)
-        w,h = min(float(fw), cx+half)-x,min(float(fh), cy+half)-y
+        side = round(2*half)  # whole pixels: the same square side wherever the centre falls
+        x0,y0 = round(cx-half),round(cy-half)
+        x,y = max(0, x0),max(0, y0)
+        w,h = min(fw, x0+side)-x,min(fh, y0+side)-y
     if sx==1 and sy==1: return img.crop((x, y, x+w, y+h))
     return img.crop((round(x*sx), round(y*sy), max(round((x+w)*sx), round(x*sx)+1), max(round((y+h)*sy), round(y*sy)+1)))
 

@@ -219,7 +219,7 @@ def llrd_groups(m:StreamNet, # the model
     groups,mult = [],[]
     for bb in m.backbones:
         blocks = getattr(bb, 'blocks', None)
-        if decay<1 and isinstance(blocks, nn.Sequential) and hasattr(bb, 'patch_embed'):  # a ViT
+        if decay<1 and isinstance(blocks, (nn.Sequential, nn.ModuleList)) and hasattr(bb, 'patch_embed'):  # a ViT
             inner = {id(p) for p in blocks.parameters()}
             embed = [p for n,p in bb.named_parameters() if n.startswith(_EMBED)]
             top = [p for n,p in bb.named_parameters() if id(p) not in inner and not n.startswith(_EMBED)]

@@ -147,6 +147,8 @@ def check_config(cfg:TrainConfig):
     for k,ok in _CHOICES.items():
         if getattr(cfg, k) not in ok: raise ValueError(f"{k} must be one of {', '.join(ok)}, not {getattr(cfg, k)!r}")
     if cfg.folds<2: raise ValueError(f"folds must be at least 2, not {cfg.folds}")
+    if not 0<cfg.lr_decay<=1: raise ValueError(f"lr_decay must be in (0, 1] (1: off; 0.7 in the 1st place's follow-up), not {cfg.lr_decay}")
+    if not 0<=cfg.pseudo_threshold<=1: raise ValueError(f"pseudo_threshold is a probability in [0, 1], not {cfg.pseudo_threshold}")
     bad = [v for v in cfg.views if v not in ('roi', 'frame') and not re.fullmatch(r'context\d+(\.\d+)?', v)]
     if bad: raise ValueError(f"unknown view(s) {bad}: use 'roi', 'frame' or 'context<scale>'")
     if cfg.fusion=='attention' and len(cfg.views)<2: raise ValueError("fusion 'attention' needs a context view after the first (query) view")

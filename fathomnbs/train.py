@@ -6,7 +6,7 @@ Docs: https://fathomnbs.github.io/fathomnbs/train.html.md"""
 
 # %% ../nbs/07_train.ipynb #b1869482
 from __future__ import annotations
-import dataclasses, hashlib, json, math, os, sys, time, warnings
+import dataclasses, hashlib, io, json, math, os, sys, time, warnings
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -369,7 +369,9 @@ def prepare_data(cfg:TrainConfig, data:str|Path, out:Path, df:pd.DataFrame=None)
 # %% ../nbs/07_train.ipynb #09743a82
 def add_pseudo(df:pd.DataFrame, # the folded labelled rows
                cfg:TrainConfig, # its `pseudo` folder and `pseudo_threshold`
-               tax:Taxonomy=None)->pd.DataFrame:
+               tax:Taxonomy=None, # the run's categories (default the bundled 79)
+               out:Path=None, # the run folder: its `pseudo.csv` records the rows (checked on a resume)
+              )->pd.DataFrame:
     "`df` with the confident rows of a prediction as pseudo-labels: fold -1, so they train in every fold and validate in none"
     src,tax = Path(cfg.pseudo),tax or load_taxonomy()
     need = [src/'predictions.csv', src/'split.csv']
@@ -380,14 +382,48 @@ def add_pseudo(df:pd.DataFrame, # the folded labelled rows
     for c in ('roi', 'frame'): rows[c] = rows[c].astype(object).where(rows[c].notna(), None)
     bad = sorted(set(rows['prediction']) - set(tax.names))
     if bad: raise DataError(f"--pseudo {src}: predicted names that are not this run's categories: {bad[:5]}")
-    keep = (rows['probability']>=cfg.pseudo_threshold) & ~rows['annotation_id'].isin(df['annotation_id'])
-    keep &= rows['roi'].notna() | (rows['frame'].notna() & rows['w'].notna())  # an image to train on
-    add = rows[keep].assign(label=lambda d: d['prediction'], fold=-1)
-    add,notes = check_images(add[[c for c in df.columns if c in add.columns]].reset_index(drop=True), full=cfg.check_images=='full')
+    # a predicted row that is a labelled row (the same ROI file, or the same frame and box) keeps its label; splits
+    # number their annotations and images separately (the competition's test ids 1..788 are train ids too), so ids say nothing
+    lab_roi,lab_box = {_abspath(p) for p in df['roi']} - {None},{_box_key(r) for r in df.itertuples()} - {None}
+    dup = np.array([_abspath(r.roi) in lab_roi or _box_key(r) in lab_box for r in rows.itertuples()], dtype=bool)
+    keep = (rows['probability']>=cfg.pseudo_threshold).to_numpy() & ~dup
+    keep &= (rows['roi'].notna() | (rows['frame'].notna() & rows['w'].notna())).to_numpy()  # an image to train on
+    add = rows[keep].reset_index(drop=True).rename(columns={'annotation_id':'source_annotation_id', 'image_id':'source_image_id'})
+    # ids of their own, after the labelled ones; a frame the labelled split also has keeps its image id
+    add['annotation_id'] = int(df['annotation_id'].max())+1+np.arange(len(add))
+    frame_id = {_abspath(p):i for p,i in zip(df['frame'], df['image_id']) if _abspath(p)}
+    new_ids,ids = {},[]
+    for r in add.itertuples():
+        i = frame_id.get(_abspath(r.frame))
+        if i is None: i = new_ids.setdefault(r.source_image_id, int(df['image_id'].max())+1+len(new_ids))
+        ids.append(i)
+    add = add.assign(image_id=ids, label=add['prediction'], fold=-1)
+    rec = add[['annotation_id', 'image_id', 'label', 'probability', 'source_annotation_id', 'source_image_id', 'roi', 'frame']]
+    if out is not None: _check_pseudo_record(RunDir(out).path/'pseudo.csv', rec, src)
+    add,notes = check_images(add[[c for c in df.columns if c in add.columns]], full=cfg.check_images=='full')
     for n in notes: _log0(f"warning: {n}")
-    _log0(f"pseudo-labels: {len(add)} of {len(rows)} predicted rows of {src} (probability >= {cfg.pseudo_threshold}), "
-          f"{add['image_id'].nunique()} frames; they train in every fold and validate in none")
+    _log0(f"pseudo-labels: {len(add)} of {len(rows)} predicted rows of {src} (probability >= {cfg.pseudo_threshold}"
+          + (f"; {int(dup.sum())} are labelled rows" if dup.any() else '') + f"), {add['image_id'].nunique()} frames; "
+          "they train in every fold and validate in none")
     return pd.concat([df, add], ignore_index=True)
+
+def _abspath(p)->str|None: return str(Path(p).absolute()) if isinstance(p, str) and p else None
+
+def _box_key(r)->tuple|None:
+    "A row's frame and box, or None without both"
+    f = _abspath(r.frame)
+    return None if f is None or pd.isna(r.w) else (f, float(r.x), float(r.y), float(r.w), float(r.h))
+
+def _check_pseudo_record(f:Path, rec:pd.DataFrame, src):
+    "Write the run's pseudo-labels to `f` (rank 0, first start); on a resume, refuse if they are not the ones trained on"
+    if f.exists():
+        old,new = pd.read_csv(f),pd.read_csv(io.StringIO(rec.to_csv(index=False)))  # both as read back from a file
+        same = len(old)==len(new) and all(old[c].astype(str).tolist()==new[c].astype(str).tolist()
+                                          for c in ('annotation_id', 'label', 'source_annotation_id', 'roi', 'frame'))
+        if not same: raise DataError(f"--pseudo {src}: its confident rows differ from those this run trained on ({f}); "
+                                     "the predictions changed since the run began: use another --out")
+    elif rank_distrib()==0: atomic_write(f, rec.to_csv(index=False).encode())
+    distrib_barrier()
 
 # %% ../nbs/07_train.ipynb #4593ebaa
 def untrained_loss(cfg:TrainConfig, tax:Taxonomy=None)->float:
@@ -540,7 +576,7 @@ def train(cfg:TrainConfig, # the run's settings
     _log0(f"{cfg.preset}: {len(df)} ROIs of {df['image_id'].nunique()} frames, {df['label'].nunique()} taxa; "
           f"{len(folds)} fold(s) of {cfg.folds}{' grouped by frame' if cfg.grouped else ''}; up to {cfg.epochs} epochs; "
           f"{' + '.join(f'{a} {s}' for a,s in zip(cfg.archs, [cfg.roi_size, cfg.frame_size]))}")
-    if cfg.pseudo: df = add_pseudo(df, cfg, tax)
+    if cfg.pseudo: df = add_pseudo(df, cfg, tax, out)
     feats = None
     if cfg.feature_cache: feats = rank0_first(run_features, cfg, df) if num_distrib()>1 else run_features(cfg, df)
     results = [train_fold(cfg, df, k, out, log=_log0, feats=feats) for k in folds]
