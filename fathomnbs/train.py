@@ -349,7 +349,7 @@ def _same_run(run:RunDir, cfg:TrainConfig, data:str|Path)->TrainConfig:
 # %% ../nbs/07_train.ipynb #ba5082ca
 def prepare_data(cfg:TrainConfig, data:str|Path, out:Path, df:pd.DataFrame=None)->pd.DataFrame:
     "Read (unless given) and fold the split; write folds.csv; fill the frame cache (run once, rank 0 first)"
-    df = read_split(data) if df is None else df
+    df = read_split(data, classes=_taxonomy(cfg).names) if df is None else df
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter('always')
         df = add_folds(df, cfg.folds, grouped=cfg.grouped, seed=cfg.seed)
