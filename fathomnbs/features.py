@@ -45,7 +45,7 @@ class Inputs:
         self.frames = sorted(self.df['image_id'].unique())
         self.frame_idx = {i:k for k,i in enumerate(self.frames)}
         self.frame_path = self.df.groupby('image_id')['frame'].first()
-        n = self.df.groupby('image_id')['frame'].nunique()
+        n = self.df['frame'].map(lambda p: str(Path(p).resolve()) if isinstance(p, str) and p else None).groupby(self.df['image_id']).nunique()
         if (n>1).any():  # frames are looked up by image id: two frames under one id would silently swap
             raise DataError(f"image id(s) {n.index[n>1].tolist()[:5]} name more than one frame file; each frame needs its own image_id")
         self.bad_frames = {}

@@ -310,7 +310,7 @@ def predict(run:str|Path, # run directory of `fathomnbs-train`
         sub.to_csv(tmp/'submission.csv', index=False)
         sp = df[[c for c in SPLIT_COLS if c in df]].copy()  # the rows' images and boxes, as absolute paths: pseudo-labels train on them
         for c in ('roi', 'frame'):
-            if c in sp: sp[c] = [str(Path(p).absolute()) if isinstance(p, str) and p else None for p in sp[c]]
+            if c in sp: sp[c] = [str(Path(p).resolve()) if isinstance(p, str) and p else None for p in sp[c]]
         sp.to_csv(tmp/'split.csv', index=False)
         table.to_csv(tmp/'predictions.csv', index=False)
         np.save(tmp/'probs.npy', probs)

@@ -391,31 +391,40 @@ def add_pseudo(df:pd.DataFrame, # the folded labelled rows
     add = rows[keep].reset_index(drop=True).rename(columns={'annotation_id':'source_annotation_id', 'image_id':'source_image_id'})
     # ids of their own, after the labelled ones; a frame the labelled split also has keeps its image id
     add['annotation_id'] = int(df['annotation_id'].max())+1+np.arange(len(add))
-    frame_id = {_abspath(p):i for p,i in zip(df['frame'], df['image_id']) if _abspath(p)}
-    new_ids,ids = {},[]
+    # (and the labelled rows' spelling of its path, so that one frame has one path)
+    frame_id = {_abspath(p):(i, p) for p,i in zip(df['frame'], df['image_id']) if _abspath(p)}
+    new_ids,ids,frames = {},[],[]
     for r in add.itertuples():
-        i = frame_id.get(_abspath(r.frame))
+        i,p = frame_id.get(_abspath(r.frame), (None, r.frame))
         if i is None: i = new_ids.setdefault(r.source_image_id, int(df['image_id'].max())+1+len(new_ids))
-        ids.append(i)
-    add = add.assign(image_id=ids, label=add['prediction'], fold=-1)
-    rec = add[['annotation_id', 'image_id', 'label', 'probability', 'source_annotation_id', 'source_image_id', 'roi', 'frame']]
-    if out is not None: _check_pseudo_record(RunDir(out).path/'pseudo.csv', rec, src)
-    add,notes = check_images(add[[c for c in df.columns if c in add.columns]], full=cfg.check_images=='full')
+        ids.append(i); frames.append(p)
+    add = add.assign(image_id=np.asarray(ids, dtype=np.int64), frame=frames, label=add['prediction'], fold=-1)
+    gone = [p for p in [*add['roi'], *add['frame']] if p is not None and not Path(p).exists()]
+    if gone: raise DataError(f"--pseudo {src}: {len(gone)} image file(s) of its split.csv not found, e.g. {gone[0]}; a relative path "
+                             "is relative to where fathomnbs-predict ran (it now writes absolute paths: run it again)")
+    add,notes = check_images(add, full=cfg.check_images=='full')
     for n in notes: _log0(f"warning: {n}")
+    rec = add[['annotation_id', 'image_id', 'label', 'probability', 'source_annotation_id', 'source_image_id', 'roi', 'frame']]
+    if out is not None: _check_pseudo_record(RunDir(out), rec.assign(roi=rec['roi'].map(_abspath), frame=rec['frame'].map(_abspath)), src)
+    add = add[[c for c in df.columns if c in add.columns]]
     _log0(f"pseudo-labels: {len(add)} of {len(rows)} predicted rows of {src} (probability >= {cfg.pseudo_threshold}"
           + (f"; {int(dup.sum())} are labelled rows" if dup.any() else '') + f"), {add['image_id'].nunique()} frames; "
           "they train in every fold and validate in none")
     return pd.concat([df, add], ignore_index=True)
 
-def _abspath(p)->str|None: return str(Path(p).absolute()) if isinstance(p, str) and p else None
+def _abspath(p)->str|None: return str(Path(p).resolve()) if isinstance(p, str) and p else None  # one spelling per file
 
 def _box_key(r)->tuple|None:
     "A row's frame and box, or None without both"
     f = _abspath(r.frame)
     return None if f is None or pd.isna(r.w) else (f, float(r.x), float(r.y), float(r.w), float(r.h))
 
-def _check_pseudo_record(f:Path, rec:pd.DataFrame, src):
-    "Write the run's pseudo-labels to `f` (rank 0, first start); on a resume, refuse if they are not the ones trained on"
+def _check_pseudo_record(run:RunDir, rec:pd.DataFrame, src):
+    "Write the run's pseudo-labels to its `pseudo.csv` (rank 0, first start); on a resume, refuse if they are not the ones trained on"
+    f = run.path/'pseudo.csv'
+    if not f.exists() and run.path.is_dir() and any(run.path.glob('fold*')):
+        _log0(f"warning: {run.path} has folds but no pseudo.csv (it began before pseudo-labels were recorded): its folds "
+              "may have trained on other pseudo-labels than the remaining ones will")
     if f.exists():
         old,new = pd.read_csv(f),pd.read_csv(io.StringIO(rec.to_csv(index=False)))  # both as read back from a file
         same = len(old)==len(new) and all(old[c].astype(str).tolist()==new[c].astype(str).tolist()
