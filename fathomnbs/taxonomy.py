@@ -333,7 +333,9 @@ def score(submission:str|Path|pd.DataFrame, # predictions: `annotation_id,concep
     sub,sol = read_annotation_names(submission, 'submission'),read_annotation_names(solution, 'solution')
     if not len(sol): raise ValueError(f"solution{'' if isinstance(solution, pd.DataFrame) else ' '+str(solution)}: no rows; nothing to score")
     missing = sol.index.difference(sub.index)
-    if len(missing): raise ValueError(f"submission lacks {len(missing)} solution annotation id(s): {fmt_ids(missing.tolist())}")
+    if len(missing): raise ValueError(f"submission{'' if isinstance(submission, pd.DataFrame) else ' '+str(submission)} lacks "
+                                      f"{len(missing)} solution annotation id(s): {fmt_ids(missing.tolist())}"
+                                      + ("; it has no rows" if not len(sub) else ''))
     extra = sub.index.difference(sol.index)
     if len(extra): warnings.warn(f"submission has {len(extra)} id(s) not in the solution, not scored: {fmt_ids(extra.tolist())}")
     pred = sub.loc[sol.index]
