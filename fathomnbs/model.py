@@ -137,11 +137,12 @@ class StreamNet(nn.Module):
         pre = list(pretrained) if isinstance(pretrained, (list, tuple)) else [pretrained]*len(archs)
         n_bb = 1 if shared else len(archs)
         self.backbones = nn.ModuleList([create_backbone(a, p, **backbone_kw) for a,p in zip(archs[:n_bb], pre[:n_bb])])
-        self.feat_dims = [self._bb(i).num_features for i in range(self.n_views)]
+        # the pooled vector's width (wider than the feature map where the pooled head adds a layer, as MobileNetV3's does)
+        self.feat_dims = [getattr(self._bb(i), 'head_hidden_size', None) or self._bb(i).num_features for i in range(self.n_views)]
         self.tokens = fusion=='attention'  # views give their spatial tokens, not only pooled vectors
         if self.tokens:
-            self.attn = nn.ModuleList([ContextAttention(self.feat_dims[0], d, attn_width, attn_heads, attn_depth, attn_drop)
-                                       for d in self.feat_dims[1:]])
+            self.attn = nn.ModuleList([ContextAttention(self.feat_dims[0], self._bb(i).num_features, attn_width, attn_heads,
+                                                        attn_depth, attn_drop) for i in range(1, self.n_views)])  # tokens: the map's width
         self.num_features = self.feat_dims[0] + (self.n_views-1)*attn_width if self.tokens else sum(self.feat_dims)
         nf,d0,d1 = self.num_features,*drop
         if fusion=='gate':
