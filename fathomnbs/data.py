@@ -18,8 +18,8 @@ from .taxonomy import load_taxonomy, fmt_ids
 
 # %% auto #0
 __all__ = ['COLS', 'FRAME_EXTS', 'DataError', 'to_rgb8', 'load_rgb', 'fit_min_size', 'read_coco', 'read_annotations_csv',
-           'split_json', 'check_labels', 'read_split', 'copy_split', 'check_images', 'crop_box', 'cut_row', 'add_folds',
-           'bundle_split', 'show_pairs']
+           'resolved_paths', 'split_json', 'check_labels', 'read_split', 'copy_split', 'check_images', 'crop_box',
+           'cut_row', 'add_folds', 'bundle_split', 'show_pairs']
 
 # %% ../nbs/01_data.ipynb #672e1bbd
 COLS = ['annotation_id', 'image_id', 'roi', 'frame', 'x', 'y', 'w', 'h', 'frame_w', 'frame_h', 'label']
@@ -132,6 +132,11 @@ def _frame_path(split:Path, image_id:int)->Path|None:
 
 def _image_size(p):
     with Image.open(p) as im: return im.size
+
+def resolved_paths(paths:pd.Series)->pd.Series:
+    "Each file path in one spelling (absolute, `..` and links resolved), each distinct path resolved once; None where there is none"
+    m = {p:str(Path(p).resolve()) for p in paths.unique() if isinstance(p, str) and p}
+    return pd.Series([m.get(p) if isinstance(p, str) else None for p in paths], index=paths.index, dtype=object)
 
 def split_json(split:str|Path)->Path|None:
     "The split folder's COCO json: its only *.json (None when it has none, or several)"

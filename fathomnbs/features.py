@@ -22,7 +22,7 @@ from fastai.data.core import DataLoaders
 from fastai.torch_core import default_device
 
 from .taxonomy import progress_lines, atomic_write
-from .data import load_rgb, cut_row, fit_min_size, DataError
+from .data import load_rgb, cut_row, fit_min_size, resolved_paths, DataError
 from .datablock import FrameCache, view_stats, default_cache_dir
 from .model import StreamNet
 from .run import TrainConfig, resolve
@@ -45,7 +45,7 @@ class Inputs:
         self.frames = sorted(self.df['image_id'].unique())
         self.frame_idx = {i:k for k,i in enumerate(self.frames)}
         self.frame_path = self.df.groupby('image_id')['frame'].first()
-        n = self.df['frame'].map(lambda p: str(Path(p).resolve()) if isinstance(p, str) and p else None).groupby(self.df['image_id']).nunique()
+        n = resolved_paths(self.df['frame']).groupby(self.df['image_id']).nunique()
         if (n>1).any():  # frames are looked up by image id: two frames under one id would silently swap
             raise DataError(f"image id(s) {n.index[n>1].tolist()[:5]} name more than one frame file; each frame needs its own image_id")
         self.bad_frames = {}

@@ -15,7 +15,7 @@ import networkx as nx
 import matplotlib.pyplot as plt
 
 from .taxonomy import load_taxonomy, score, RANKS, ROOT
-from .data import read_split, split_json, DataError, COLS as SPLIT_COLS
+from .data import read_split, split_json, resolved_paths, DataError, COLS as SPLIT_COLS
 from .model import StreamNet, main_logits
 from .loss import decode_probs, dist_tensor
 from .run import TrainConfig, RunDir, build_model
@@ -310,7 +310,7 @@ def predict(run:str|Path, # run directory of `fathomnbs-train`
         sub.to_csv(tmp/'submission.csv', index=False)
         sp = df[[c for c in SPLIT_COLS if c in df]].copy()  # the rows' images and boxes, as absolute paths: pseudo-labels train on them
         for c in ('roi', 'frame'):
-            if c in sp: sp[c] = [str(Path(p).resolve()) if isinstance(p, str) and p else None for p in sp[c]]
+            if c in sp: sp[c] = resolved_paths(sp[c])
         sp.to_csv(tmp/'split.csv', index=False)
         table.to_csv(tmp/'predictions.csv', index=False)
         np.save(tmp/'probs.npy', probs)

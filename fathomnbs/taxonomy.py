@@ -331,9 +331,10 @@ def score(submission:str|Path|pd.DataFrame, # predictions: `annotation_id,concep
          ):
     "Mean taxonomic distance of `submission` over the annotation ids of `solution`"
     sub,sol = read_annotation_names(submission, 'submission'),read_annotation_names(solution, 'solution')
-    if not len(sol): raise ValueError(f"solution{'' if isinstance(solution, pd.DataFrame) else ' '+str(solution)}: no rows; nothing to score")
+    named = lambda what, x: what if isinstance(x, pd.DataFrame) else f"{what} {x}"  # a file is named in the errors
+    if not len(sol): raise ValueError(f"{named('solution', solution)}: no rows; nothing to score")
     missing = sol.index.difference(sub.index)
-    if len(missing): raise ValueError(f"submission{'' if isinstance(submission, pd.DataFrame) else ' '+str(submission)} lacks "
+    if len(missing): raise ValueError(f"{named('submission', submission)} lacks "
                                       f"{len(missing)} solution annotation id(s): {fmt_ids(missing.tolist())}"
                                       + ("; it has no rows" if not len(sub) else ''))
     extra = sub.index.difference(sol.index)

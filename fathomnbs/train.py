@@ -25,7 +25,7 @@ from fastai.torch_core import rank_distrib, num_distrib, distrib_barrier, set_se
 
 from .taxonomy import load_taxonomy, best_constant, atomic_write, progress_lines, RANK_HEADS, Taxonomy
 from fastprogress.fastprogress import progress_bar
-from .data import read_split, add_folds, check_images, check_labels, DataError
+from .data import read_split, add_folds, check_images, check_labels, resolved_paths, DataError
 from .datablock import fathom_dls, Augment, FrameCache
 from .model import main_logits, fathom_splitter, llrd_groups
 from .loss import BatchMixUp, fathom_metrics, decode_probs, dist_tensor, RankAccuracy
@@ -384,18 +384,19 @@ def add_pseudo(df:pd.DataFrame, # the folded labelled rows
     if bad: raise DataError(f"--pseudo {src}: predicted names that are not this run's categories: {bad[:5]}")
     # a predicted row that is a labelled row (the same ROI file, or the same frame and box) keeps its label; splits
     # number their annotations and images separately (the competition's test ids 1..788 are train ids too), so ids say nothing
-    lab_roi,lab_box = {_abspath(p) for p in df['roi']} - {None},{_box_key(r) for r in df.itertuples()} - {None}
-    dup = np.array([_abspath(r.roi) in lab_roi or _box_key(r) in lab_box for r in rows.itertuples()], dtype=bool)
+    lab_frame,row_frame,row_roi = resolved_paths(df['frame']),resolved_paths(rows['frame']),resolved_paths(rows['roi'])
+    lab_box = set(_box_keys(lab_frame, df)) - {None}
+    dup = row_roi.isin(set(resolved_paths(df['roi']).dropna())).to_numpy() | np.array([k in lab_box for k in _box_keys(row_frame, rows)], dtype=bool)
     keep = (rows['probability']>=cfg.pseudo_threshold).to_numpy() & ~dup
     keep &= (rows['roi'].notna() | (rows['frame'].notna() & rows['w'].notna())).to_numpy()  # an image to train on
     add = rows[keep].reset_index(drop=True).rename(columns={'annotation_id':'source_annotation_id', 'image_id':'source_image_id'})
     # ids of their own, after the labelled ones; a frame the labelled split also has keeps its image id
     add['annotation_id'] = int(df['annotation_id'].max())+1+np.arange(len(add))
     # (and the labelled rows' spelling of its path, so that one frame has one path)
-    frame_id = {_abspath(p):(i, p) for p,i in zip(df['frame'], df['image_id']) if _abspath(p)}
+    frame_id = {q:(i, p) for q,p,i in zip(lab_frame, df['frame'], df['image_id']) if q}
     new_ids,ids,frames = {},[],[]
-    for r in add.itertuples():
-        i,p = frame_id.get(_abspath(r.frame), (None, r.frame))
+    for r,q in zip(add.itertuples(), row_frame[keep]):
+        i,p = frame_id.get(q, (None, r.frame))
         if i is None: i = new_ids.setdefault(r.source_image_id, int(df['image_id'].max())+1+len(new_ids))
         ids.append(i); frames.append(p)
     add = add.assign(image_id=np.asarray(ids, dtype=np.int64), frame=frames, label=add['prediction'], fold=-1)
@@ -405,19 +406,17 @@ def add_pseudo(df:pd.DataFrame, # the folded labelled rows
     add,notes = check_images(add, full=cfg.check_images=='full')
     for n in notes: _log0(f"warning: {n}")
     rec = add[['annotation_id', 'image_id', 'label', 'probability', 'source_annotation_id', 'source_image_id', 'roi', 'frame']]
-    if out is not None: _check_pseudo_record(RunDir(out), rec.assign(roi=rec['roi'].map(_abspath), frame=rec['frame'].map(_abspath)), src)
+    if out is not None: _check_pseudo_record(RunDir(out), rec.assign(roi=resolved_paths(rec['roi']), frame=resolved_paths(rec['frame'])), src)
     add = add[[c for c in df.columns if c in add.columns]]
     _log0(f"pseudo-labels: {len(add)} of {len(rows)} predicted rows of {src} (probability >= {cfg.pseudo_threshold}"
           + (f"; {int(dup.sum())} are labelled rows" if dup.any() else '') + f"), {add['image_id'].nunique()} frames; "
           "they train in every fold and validate in none")
     return pd.concat([df, add], ignore_index=True)
 
-def _abspath(p)->str|None: return str(Path(p).resolve()) if isinstance(p, str) and p else None  # one spelling per file
-
-def _box_key(r)->tuple|None:
-    "A row's frame and box, or None without both"
-    f = _abspath(r.frame)
-    return None if f is None or pd.isna(r.w) else (f, float(r.x), float(r.y), float(r.w), float(r.h))
+def _box_keys(frames:pd.Series, df:pd.DataFrame)->list:
+    "Each row's (resolved frame, box), or None without both"
+    return [None if f is None or pd.isna(w) else (f, float(x), float(y), float(w), float(h))
+            for f,x,y,w,h in zip(frames, df['x'], df['y'], df['w'], df['h'])]
 
 def _check_pseudo_record(run:RunDir, rec:pd.DataFrame, src):
     "Write the run's pseudo-labels to its `pseudo.csv` (rank 0, first start); on a resume, refuse if they are not the ones trained on"
