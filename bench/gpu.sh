@@ -3,11 +3,14 @@
 #  1. a synthetic labelled split at the competition's real frame and box sizes (bench/synth_split.py), sized so that one
 #     epoch of fold 0 of 2 is STEPS steps of BS (2 x BS x STEPS ROIs, plus half a batch per fold that drop_last drops);
 #  2. `fathomnbs-train` at the presets' real sizes (pretrained=False), one epoch of fold 0, with --profile true, for each
-#     of RUNS (preset:precision:channels-last, space-separated; by default bf16 with channels-last for `second-place`
-#     (V2-M on the ROI at 224, V2-S on the frame at 384), `first-place` and `beyond` (ROI, 3x and 5x context and the
-#     frame through one DINOv2 ViT-B at 256, attention fusion); PRECISION=1 adds second-place in fp16, fp32 and bf16
-#     without channels-last); from each run's fold0/steps.csv (bench/gpu_summary.py): median step, ROIs/s, the share
-#     of time spent waiting for data, peak memory, and the projected time of 5 folds x 50 epochs over 23,700 ROIs;
+#     of RUNS (preset:precision:channels-last[:global batch[:compile]], space-separated; by default `second-place`
+#     (V2-M on the ROI at 224, V2-S on the frame at 384) with the old settings (fp16, no channels-last, batch 32) beside
+#     the new defaults (bf16, channels-last, batch 128) and the new defaults compiled, then `first-place` and `beyond`
+#     (ROI, 3x and 5x context and the frame through one DINOv2 ViT-B at 256, attention fusion) with the new defaults
+#     (`beyond` on request: it is first-place's step with other loss weights);
+#     PRECISION=1 adds second-place in fp32 and bf16 without channels-last); from each run's fold0/steps.csv
+#     (bench/gpu_summary.py): median step, ROIs/s, the share of time spent waiting for data, peak memory, and the
+#     projected time of 5 folds x 50 epochs over 23,700 ROIs;
 #  3. `fathomnbs-predict` with each preset's first finished run on a test-shaped unlabelled split (TEST_FRAMES frames,
 #     ~2.42 ROIs each), projected to the 788 test ROIs x 5 folds (x 2 views, the default TTA).
 # bench/gpu_step.py is the plain-PyTorch-loop comparison (synthetic tensors, no data loading); this script does not run it.
@@ -27,20 +30,22 @@ PY=${PY:-python3}
 if [[ -z ${TRAIN:-} ]]; then command -v fathomnbs-train >/dev/null 2>&1 && TRAIN=fathomnbs-train || TRAIN="$PY bench/entry.py fathomnbs-train"; fi
 if [[ -z ${PREDICT:-} ]]; then command -v fathomnbs-predict >/dev/null 2>&1 && PREDICT=fathomnbs-predict || PREDICT="$PY bench/entry.py fathomnbs-predict"; fi
 
-STEPS=${STEPS:-12}; BS=${BS:-32}; TEST_FRAMES=${TEST_FRAMES:-40}
+STEPS=${STEPS:-12}; BS=${BS:-128}; TEST_FRAMES=${TEST_FRAMES:-40}   # BS: the largest global batch of RUNS
 DEADLINE=${DEADLINE:-480}                       # seconds for the whole script
 T_ENV=60; T_SYNTH=90; T_TRAIN=${T_TRAIN:-120}; T_PREDICT=${T_PREDICT:-90}   # each step's own timeout
 PREDICT_MIN=${PREDICT_MIN:-40}                  # kept back from the training runs for each preset's prediction
 NW=$(nproc)
 ROIS=$(( 2*BS*STEPS + BS ))                     # fold 0 trains on ROIS/2 = STEPS full batches + half a batch
 FRAMES=$(( (ROIS*100 + 241) / 242 ))            # at the test set's 2.42 ROIs per frame
-# preset:--mixed-precision:--channels-last
-RUNS=${RUNS:-second-place:bf16:true first-place:bf16:true beyond:bf16:true}
-[[ -n ${PRECISION:-} ]] && RUNS="$RUNS second-place:fp16:true second-place:no:true second-place:bf16:false"
+# preset:--mixed-precision:--channels-last[:--bs[:--compile]] (bs default $BS, compile default false)
+RUNS=${RUNS:-second-place:fp16:false:32 second-place:bf16:true:$BS second-place:bf16:true:$BS:true first-place:bf16:true:$BS}  # beyond: add beyond:bf16:true:128
+[[ -n ${PRECISION:-} ]] && RUNS="$RUNS second-place:no:true:$BS second-place:bf16:false:$BS"
 read -ra SETTINGS <<<"$RUNS"
 EXTRA_ARGS=(); [[ -n ${EXTRA:-} ]] && read -ra EXTRA_ARGS <<<"$EXTRA"
-name() { local mp=${2/no/fp32}; [[ $3 == true ]] && echo "$1, $mp, channels-last" || echo "$1, $mp, no channels-last"; }
-tag() { local mp=${2/no/fp32}; [[ $3 == true ]] && echo "${1}_${mp}_cl" || echo "${1}_${mp}_nocl"; }
+name() { local mp=${2/no/fp32} c=""; [[ ${5:-false} != false ]] && c=", compiled"
+  [[ $3 == true ]] && echo "$1, $mp, channels-last, bs $4$c" || echo "$1, $mp, no channels-last, bs $4$c"; }
+tag() { local mp=${2/no/fp32} c=""; [[ ${5:-false} != false ]] && c="_compiled"
+  [[ $3 == true ]] && echo "${1}_${mp}_cl_bs$4$c" || echo "${1}_${mp}_nocl_bs$4$c"; }
 
 T0=$SECONDS
 if [[ -n ${DRY:-} ]]; then TMP=/tmp/fathomnbs-gpu.DRY; else TMP=$(mktemp -d "${TMPDIR:-/tmp}/fathomnbs-gpu.XXXXXX"); fi
@@ -81,7 +86,7 @@ else
     echo "no CUDA GPU here: this benchmark is for a GPU machine (DRY=1 prints its commands; ALLOW_CPU=1 runs it anyway)"; exit 1
   fi
 fi
-echo "train: $TRAIN | predict: $PREDICT | $NW CPU cores | split: $FRAMES frames, $ROIS ROIs -> fold 0 of 2: $STEPS steps of $BS"
+echo "train: $TRAIN | predict: $PREDICT | $NW CPU cores | split: $FRAMES frames, $ROIS ROIs -> fold 0 of 2: $STEPS steps of $BS (more of a smaller batch)"
 
 SPLIT=$TMP/split; TESTSPLIT=$TMP/test; CACHE=$TMP/cache
 TJ=(); [[ -n ${TEST_JSON:-} ]] && TJ=(--test-json "$TEST_JSON")
@@ -96,16 +101,17 @@ ROWS=(); PRESETS=(); declare -A DONE=()   # DONE[preset] = its first finished ru
 for s in "${SETTINGS[@]}"; do pre=${s%%:*}; [[ " ${PRESETS[*]} " == *" $pre "* ]] || PRESETS+=("$pre"); done
 RESERVE=$(( PREDICT_MIN * ${#PRESETS[@]} ))   # kept back from training for one prediction per preset
 for s in "${SETTINGS[@]}"; do
-  IFS=: read -r pre mp cl <<<"$s"; k=$(tag $pre $mp $cl); RUN=$TMP/run_$k
-  if (( OK_SPLIT )); then skip train_$k "no training split"; ROWS+=("| $(name $pre $mp $cl) | no training split | | | | | | | |"); continue; fi
+  IFS=: read -r pre mp cl bs cmp <<<"$s"; bs=${bs:-$BS}; cmp=${cmp:-false}; k=$(tag $pre $mp $cl $bs $cmp); RUN=$TMP/run_$k
+  if (( OK_SPLIT )); then skip train_$k "no training split"; ROWS+=("| $(name $pre $mp $cl $bs $cmp) | no training split | | | | | | | |"); continue; fi
   # one epoch of fold 0 only: no final fit (it needs every fold), no export
-  step train_$k $T_TRAIN $TRAIN --preset $pre --data "$SPLIT" --out "$RUN" --pretrained false --epochs 1 --folds 2 \
-    --run-folds 0 --bs $BS --num-workers $NW --mixed-precision $mp --channels-last $cl --profile true --export false \
+  lim=$T_TRAIN; [[ $cmp != false ]] && lim=$(( T_TRAIN + 90 ))   # compiling the two streams takes a minute or two
+  step train_$k $lim $TRAIN --preset $pre --data "$SPLIT" --out "$RUN" --pretrained false --epochs 1 --folds 2 \
+    --run-folds 0 --bs $bs --compile $cmp --num-workers $(( NW>2 ? NW-2 : 0 )) --mixed-precision $mp --channels-last $cl --profile true --export false \
     --final-fit false --cache "$CACHE" ${EXTRA_ARGS[@]+"${EXTRA_ARGS[@]}"}
   rc=$?; (( rc == 0 )) && [[ -z ${DONE[$pre]:-} ]] && DONE[$pre]=$RUN
   [[ -n ${DRY:-} ]] && { DONE[$pre]=$RUN; continue; }
   $PY bench/gpu_summary.py config "$RUN" | sed 's/^/  /'
-  r=$($PY bench/gpu_summary.py steps "$RUN/fold0/steps.csv" "$(name $pre $mp $cl)"); echo "  $r"; ROWS+=("$r")
+  r=$($PY bench/gpu_summary.py steps "$RUN/fold0/steps.csv" "$(name $pre $mp $cl $bs $cmp)"); echo "  $r"; ROWS+=("$r")
   [[ -n ${OUT:-} && -f $RUN/fold0/steps.csv ]] && cp "$RUN/fold0/steps.csv" "$OUT/steps_$k.csv"
 done
 
@@ -124,8 +130,8 @@ if [[ -n ${DRY:-} ]]; then
 fi
 
 { echo "fathomnbs GPU benchmark, $(date -u +%Y-%m-%d), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
-  echo "GPU: $GPU"; echo "$VER"; echo "$NW CPU cores, --num-workers $NW"
-  echo "presets at their real sizes (second-place: V2-M ROI 224 + V2-S frame 384; first-place and beyond: ROI, 3x, 5x and frame through one ViT-B/14 DINOv2 at 256, attention fusion), pretrained=False${EXTRA:+, with $EXTRA}, batch $BS, fold 0 of 2 of a synthetic split of $FRAMES full-size frames / $ROIS ROIs; first 2 steps left out"
+  echo "GPU: $GPU"; echo "$VER"; echo "$NW CPU cores, --num-workers $(( NW>2 ? NW-2 : 0 ))"
+  echo "presets at their real sizes (second-place: V2-M ROI 224 + V2-S frame 384; first-place and beyond: ROI, 3x, 5x and frame through one ViT-B/14 DINOv2 at 256, attention fusion), pretrained=False${EXTRA:+, with $EXTRA}, the global batch of each row, fold 0 of 2 of a synthetic split of $FRAMES full-size frames / $ROIS ROIs; first 2 steps left out"
   echo "projection: (23,700 x 4/5)/bs x (median step + median data wait) x 1.15 for validation, x 5 folds x 50 epochs"
   echo
   $PY bench/gpu_summary.py header

@@ -31,9 +31,13 @@ def summarise(rows:list[dict], warmup:int=WARMUP)->dict|None:
     step,data = median(o['step_s'] for o in r),median(o['data_s'] for o in r)
     bs = median(o['bs'] for o in r)
     mem = [o['mem_gib'] for o in rows if 'mem_gib' in o]
-    epoch_s = N_TRAIN/bs*(step+data)*VALID
-    return dict(n=len(r), bs=bs, step_ms=1000*step, data_ms=1000*data, pairs_s=bs/step,
-                wait=sum(o['data_s'] for o in r)/sum(o['data_s']+o['step_s'] for o in r),
+    # steps.csv with `period_s` (CUDA events: one step's start to the next's on the device's clock) gives the cycle
+    # directly; older files: the step plus the data wait, both timed on the host
+    per = [o['period_s'] for o in r if 'period_s' in o and o['period_s']==o['period_s']]
+    cycle = median(per) if per else step+data
+    epoch_s = N_TRAIN/bs*cycle*VALID
+    wait = data/cycle if per else sum(o['data_s'] for o in r)/sum(o['data_s']+o['step_s'] for o in r)
+    return dict(n=len(r), bs=bs, step_ms=1000*step, data_ms=1000*data, pairs_s=bs/cycle if per else bs/step, wait=wait,
                 mem_gib=max(mem) if mem else None, epoch_min=epoch_s/60, total_h=FOLDS*EPOCHS*epoch_s/3600)
 
 HEADER = ("| setting | steps timed | median step ms | median data wait ms | ROIs/s | data-wait share | peak GiB | epoch min | "
@@ -70,7 +74,7 @@ def predict_line(log, wall:float|None=None, pred=None)->str:
     return (f"predict (1 fold, 2 views): {n} ROIs in {t:.1f} s ({1000*t/n:.0f} ms/ROI; {how}); "
             f"projected {TEST_ROIS} test ROIs x {FOLDS} folds x 2 views: {proj:.0f} s ({proj/60:.1f} min)")
 
-def config_line(run, keys=('mixed_precision', 'channels_last', 'bs', 'num_workers', 'epochs', 'pretrained'))->str:
+def config_line(run, keys=('mixed_precision', 'channels_last', 'bs', 'compile', 'num_workers', 'epochs', 'pretrained'))->str:
     "The settings a run recorded, to check that the command line took effect"
     f = Path(run)/'config.json'
     if not f.exists(): return f"{Path(run).name}: no config.json"
@@ -103,6 +107,11 @@ def selftest():
         assert "| n/a |" in steps_row(f, 'x')
         f.write_text("epoch,iter,bs,data_s,step_s\n0,0,16,1,1\n")
         assert "no steps after warm-up" in steps_row(f, 'x')
+        # CUDA-event timing (period_s: one step's start to the next's): the cycle is the median period, 0.125 s
+        f.write_text("epoch,iter,bs,data_s,step_s,period_s,host_s,mem_gib\n0,0,128,1,1,2,1,40\n0,1,128,1,1,2,1,40\n"
+                     "0,2,128,0.01,0.10,0.12,0.09,41\n0,3,128,0.02,0.11,0.13,0.1,41\n0,4,128,0.01,0.10,nan,0.09,41\n")
+        s = summarise(read_steps(f))
+        assert close(s['pairs_s'], 128/0.125) and close(s['wait'], 0.01/0.125), s  # 1024 pairs/s, 8% waiting
         assert "no missing.csv" in steps_row(Path(d)/'missing.csv', 'x')
         log = Path(d)/'predict.log'
         log.write_text("noise\npredicted 97 annotations in 12.5 s\n97 annotations of 40 frames -> x\n")

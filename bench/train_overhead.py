@@ -12,7 +12,7 @@ from fathomnbs.data import read_split
 from fathomnbs.datablock import fathom_dls
 from fathomnbs.model import StreamNet, fathom_splitter
 from fathomnbs.loss import HierLoss
-from fathomnbs.train import adamw
+from fathomnbs.step import adamw  # fastai's Adam, the optimizer this figure was measured with
 from fastai.learner import Learner
 import fastai.callback.all
 

@@ -17,8 +17,12 @@ from fastai.data.block import DataBlock, TransformBlock, CategoryBlock
 from fastai.data.transforms import ColReader, IndexSplitter
 from fastai.data.core import show_batch, show_results  # extended below for tuples of views
 from fastai.vision.core import PILImage, TensorImage, TensorImageBase, imagenet_stats
-from fastai.vision.augment import RandomResizedCrop, AffineCoordTfm, Brightness, Contrast, Saturation, Hue
-from fastai.vision.augment import affine_mat, RandTransform
+from fastai.vision.augment import RandomResizedCrop, AffineCoordTfm, Hue
+from fastai.vision.augment import affine_mat, RandTransform, LightingTfm, _BrightnessLogit, _ContrastLogit, _SaturationLogit
+from fastai.data.load import DataLoader, _loaders
+from fastai.torch_core import to_device
+from fastcore.basics import patch
+import torch.nn.functional as F
 from fastai.vision.data import get_grid
 from fastai.data.transforms import IntToFloatTensor, Normalize
 from fasttransform import Transform, DisplayedTransform
@@ -29,8 +33,9 @@ from .taxonomy import load_taxonomy, atomic_write, cache_root
 
 # %% auto #0
 __all__ = ['VIEWS', 'View', 'TensorRoi', 'PILRoi', 'TensorFrame', 'TensorContext', 'default_cache_dir', 'FrameCache', 'RoiLoader',
-           'FrameLoader', 'ContextLoader', 'Augment', 'RoiResizedCrop', 'RandomDownscale', 'roi_affine_mat', 'roi_tfms',
-           'FrameNormalize', 'RoiBlock', 'FrameBlock', 'ContextBlock', 'view_stats', 'fathom_block', 'fathom_dls']
+           'FrameLoader', 'ContextLoader', 'Augment', 'RoiResizedCrop', 'RandomDownscale', 'roi_affine_mat', 'RoiWarp',
+           'roi_lighting', 'roi_tfms', 'FrameNormalize', 'RoiBlock', 'FrameBlock', 'ContextBlock', 'view_stats',
+           'fathom_block', 'default_workers', 'fathom_dls']
 
 # %% ../nbs/03_datablock.ipynb #6c27910c
 class View:
@@ -170,15 +175,42 @@ def roi_affine_mat(x:torch.Tensor, # the batch (only its size and device are use
 
 
 # %% ../nbs/03_datablock.ipynb #0e990778
+class RoiWarp(AffineCoordTfm):
+    "fastai's affine warp of the ROI (and context) batch at its own size, as one `affine_grid` and `grid_sample` on the device"
+    # fastai's `_grid_sample` first reads the grid's range back to the host (`.item()`) to decide on an antialiasing
+    # pre-shrink that only a warp to a smaller output takes; the output here is the input's size, so the result is the same
+    def encodes(self, x:TensorImage):
+        grid = F.affine_grid(self.mat, (*x.shape[:2], *x.shape[-2:]), align_corners=self.align_corners)
+        out = F.grid_sample(x.as_subclass(torch.Tensor), grid, mode='bilinear', padding_mode=self.pad_mode, align_corners=self.align_corners)
+        return type(x)(out)
+
+_LUMA = {}  # ITU-R 601-2 luma weights per device, made there once
+
+def _luma(x:torch.Tensor)->torch.Tensor:
+    "The grayscale of a (bs, 3, h, w) batch; fastai's `grayscale` copies its weights from the host on every call"
+    w = _LUMA.get(x.device)
+    if w is None: w = _LUMA[x.device] = torch.tensor([0.2989, 0.5870, 0.1140], device=x.device).view(3, 1, 1)
+    return (x*w).sum(1, keepdim=True)
+
+class _Saturation(_SaturationLogit):
+    "fastai's saturation change in logit space, with the luma weights kept on the device"
+    def __call__(self, x):
+        c = self.change[:, None, None, None]
+        return x.mul_(c).add_(_luma(x).mul_(1-c))
+
+def roi_lighting(aug:Augment)->list:
+    "Brightness, contrast and saturation in one logit round trip (one `LightingTfm`, as fastai's `setup_aug_tfms` composes them), then hue"
+    fs = [_BrightnessLogit(aug.brightness, p=1.), _ContrastLogit(aug.contrast, p=1.), _Saturation(aug.saturation, p=1.)]
+    return [LightingTfm(fs), Hue(aug.hue, p=1.)]
+
 def roi_tfms(aug:Augment|None, # None: no augmentation (validation-only transforms)
              stats=imagenet_stats, # (mean, std) to normalise with
             )->list:
     "The batch transforms of the ROI: warp and lighting in training, then normalisation (ImageNet's by default)"
     if aug is None: return [Normalize.from_stats(*stats)]
-    aff = AffineCoordTfm(aff_fs=[partial(roi_affine_mat, flip=aug.flip, max_rotate=aug.max_rotate, translate=aug.translate,
-                                         scale=aug.scale, shear=aug.shear)], pad_mode=aug.pad_mode)
-    lt = [Brightness(aug.brightness, p=1.), Contrast(aug.contrast, p=1.), Saturation(aug.saturation, p=1.), Hue(aug.hue, p=1.)]
-    return [aff, *lt, Normalize.from_stats(*stats)]
+    aff = RoiWarp(aff_fs=[partial(roi_affine_mat, flip=aug.flip, max_rotate=aug.max_rotate, translate=aug.translate,
+                                  scale=aug.scale, shear=aug.shear)], pad_mode=aug.pad_mode)
+    return [aff, *roi_lighting(aug), Normalize.from_stats(*stats)]
 
 
 # %% ../nbs/03_datablock.ipynb #b98b3393
@@ -187,13 +219,16 @@ class FrameNormalize(DisplayedTransform):
     order = 99
     def __init__(self, mean=imagenet_stats[0], std=imagenet_stats[1]):
         self.mean,self.std = torch.tensor(mean).view(1, 3, 1, 1),torch.tensor(std).view(1, 3, 1, 1)
+    def _on(self, dev):
+        "The constants on `dev`, moved there once (a copy per batch would stall a GPU step)"
+        if self.mean.device!=dev: self.mean,self.std = self.mean.to(dev),self.std.to(dev)
+        return self.mean,self.std
     def encodes(self, x:TensorFrame):
-        m,s = self.mean.to(x.device),self.std.to(x.device)
+        m,s = self._on(x.device)
         return TensorFrame((x.float()/255 - m)/s)
     def decodes(self, x:TensorFrame):
-        m,s = self.mean.to(x.device),self.std.to(x.device)
+        m,s = self._on(x.device)
         return TensorFrame((x*s + m).clamp(0, 1))
-
 
 # %% ../nbs/03_datablock.ipynb #cd2083bc
 def RoiBlock(size:int=224, aug:Augment|None=None, stats=imagenet_stats, min_size:int=8):
@@ -247,13 +282,32 @@ def fathom_block(views=VIEWS, # 'roi', 'frame', 'context3', 'context5', ...: the
     return DataBlock(blocks=blocks, getters=getters, n_inp=len(views), splitter=IndexSplitter(valid_idx if valid_idx is not None else []))
 
 
+# %% ../nbs/03_datablock.ipynb #69afcaa8
+@patch
+def __iter__(self:DataLoader):
+    "fastai's batch loop, copying each batch to the device without blocking"
+    self.randomize()
+    self.before_iter()
+    self._DataLoader__idxs = self.get_idxs()  # in the main process, before the workers read it
+    for b in _loaders[self.fake_l.num_workers==0](self.fake_l):
+        if self.pin_memory and type(b)==list: b = tuple(b)  # pinning turns tuples into lists
+        if self.device is not None: b = to_device(b, self.device, non_blocking=True)
+        yield self.after_batch(b)
+    self.after_iter()
+    if hasattr(self, 'it'): del self.it
+
+def default_workers()->int:
+    "DataLoader workers when none are asked for: the cores of this process (its share under `torchrun`) less two, at most 16"
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
+    return max(0, min(16, cores//int(os.environ.get('LOCAL_WORLD_SIZE', 1)) - 2))
+
 # %% ../nbs/03_datablock.ipynb #0ffe4396
 def fathom_dls(df:pd.DataFrame, # labelled split table (with a `fold` column if `valid_fold` is given)
                valid_fold:int|None=0, # fold to validate on (None: no validation set)
                bs:int=32, # batch size
                views=VIEWS, roi_size:int=224, frame_size:int=384, aug:Augment|None=Augment(), cache='default',
                stats=imagenet_stats, # (mean, std) for every view, or one (mean, std) per view
-               num_workers:int=None, # DataLoader workers (default: fastai's)
+               num_workers:int=None, # DataLoader workers (default: `default_workers()`)
                device=None, seed:int=None,
                vocab:list[str]=None, # class order; default the 79 categories
                **kwargs):
@@ -263,8 +317,9 @@ def fathom_dls(df:pd.DataFrame, # labelled split table (with a `fold` column if 
     if bad.any(): raise DataError(f"cannot train on unlabelled rows: annotation(s) {df['annotation_id'][bad].tolist()[:10]}")
     valid_idx = None if valid_fold is None else np.flatnonzero(df['fold'].values==valid_fold)
     blk = fathom_block(views, roi_size, frame_size, aug, cache, valid_idx, vocab=vocab, stats=stats)
-    kw = dict(bs=bs, device=device, seed=seed, **kwargs)
-    if num_workers is not None: kw['num_workers'] = num_workers
+    on_gpu = torch.cuda.is_available() and (device is None or torch.device(device).type=='cuda')
+    kw = dict(bs=bs, device=device, seed=seed, pin_memory=on_gpu, **kwargs)  # pinned batches: the copy to the GPU is asynchronous
+    kw['num_workers'] = default_workers() if num_workers is None else num_workers
     return blk.dataloaders(df, **kw)
 
 

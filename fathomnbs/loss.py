@@ -6,6 +6,7 @@ Docs: https://fathomnbs.github.io/fathomnbs/loss.html.md"""
 
 # %% ../nbs/05_loss.ipynb #25ec558f
 from __future__ import annotations
+import random
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -28,7 +29,8 @@ def expected_distance(probs:torch.Tensor, # (n, classes) probabilities
                       D:torch.Tensor, # (classes, classes) distances
                      )->torch.Tensor:
     "(n, classes): the expected distance to the truth of predicting each class, Σ_i p_i D[i, j]"
-    return probs @ D.to(probs.device, probs.dtype)
+    if D.device!=probs.device or D.dtype!=probs.dtype: D = D.to(probs.device, probs.dtype)  # a call even when a no-op costs the step
+    return probs @ D
 
 def decode_probs(probs:torch.Tensor, # (n, classes)
                  D:torch.Tensor=None, # distances (needed for 'min_risk')
@@ -77,22 +79,33 @@ class HierLoss(nn.Module):
 
 # %% ../nbs/05_loss.ipynb #804b2285
 class _ClassMetric(Metric):
-    "Accumulates a per-sample value of (predicted classes, targets)"
+    "Accumulates a per-sample value of (predicted classes, targets) on their device: nothing is read back per batch"
     def __init__(self, decode='argmax', tax=None): self.decode,self.D = decode,dist_tensor(tax)
-    def reset(self): self.total,self.count = 0.,0
+    def reset(self): self.total,self.count,self.host = 0.,0,None
+    def _on(self, name, dev):
+        "A constant tensor of the metric on `dev`, moved there once"
+        t = getattr(self, name)
+        if t.device!=dev: setattr(self, name, t := t.to(dev))
+        return t
     def accumulate(self, learn):
         # gathered across processes in distributed training (fastai's `Learner.to_detach`), so every rank agrees
         pred,y = main_logits(learn.pred),learn.y
-        if hasattr(learn, 'to_detach'): pred,y = learn.to_detach(pred),learn.to_detach(y)
-        p = decode_probs(F.softmax(pred.float(), -1), self.D.to(pred.device), self.decode)
+        if hasattr(learn, 'to_detach'): pred,y = learn.to_detach(pred, cpu=False),learn.to_detach(y, cpu=False)
+        p = decode_probs(F.softmax(pred.float(), -1), self._on('D', pred.device), self.decode)
         v,n = self.values(p, y)
-        self.total += float(v); self.count += int(n)
+        self.total,self.count = self.total + v,self.count + n
+    def result(self)->tuple:
+        "The (sum, count) so far, on the device; `value` reads them back"
+        return self.total, self.count
     @property
-    def value(self): return self.total/self.count if self.count else float('nan')
+    def value(self):
+        if self.host is not None: return self.host  # read for every metric at once at the end of an epoch (`06b_step`)
+        n = int(self.count)
+        return float(self.total)/n if n else float('nan')
 
 class HierDistance(_ClassMetric):
     "Mean taxonomic distance (the competition score) with `decode` decoding"
-    def values(self, p, y): return self.D.to(y.device)[p, y].sum(), len(y)
+    def values(self, p, y): return self._on('D', y.device)[p, y].sum(), len(y)
     @property
     def name(self): return 'dist' if self.decode=='argmax' else f'dist_{self.decode}'
 
@@ -107,8 +120,8 @@ class RankAccuracy(_ClassMetric):
     def __init__(self, rank, decode='argmax', tax=None):
         super().__init__(decode, tax); self.rank = rank; self.map = torch.as_tensor(rank_groups(rank, tax)[1])
     def values(self, p, y):
-        m = self.map.to(y.device); t = m[y]; keep = t>=0
-        return (m[p][keep]==t[keep]).sum(), keep.sum()
+        m = self._on('map', y.device); t = m[y]; keep = t>=0
+        return ((m[p]==t) & keep).sum(), keep.sum()
     @property
     def name(self): return f'acc_{self.rank}'
 
@@ -121,12 +134,12 @@ def fathom_metrics(ranks=RANK_HEADS, min_risk:bool=True, tax=None)->list:
 class BatchMixUp(Callback):
     "Mixup with one λ ~ Beta(alpha, alpha) and one permutation per batch, for all views and both loss terms"
     run_valid,order = False,20
-    def __init__(self, alpha:float=1.): self.distrib = torch.distributions.Beta(torch.tensor(float(alpha)), torch.tensor(float(alpha)))
+    def __init__(self, alpha:float=1.): self.alpha = float(alpha)
     def before_train(self): self.old_lf,self.learn.loss_func = self.learn.loss_func,self._lf
     def after_train(self): self.learn.loss_func = self.old_lf
     def after_cancel_train(self): self.after_train()
     def before_batch(self):
-        self.lam = float(self.distrib.sample())
+        self.lam = random.betavariate(self.alpha, self.alpha)  # drawn on the host: nothing to read back from the device
         perm = torch.randperm(self.y.size(0), device=self.y.device)
         self.learn.xb = tuple(self.lam*x + (1-self.lam)*x[perm] for x in self.xb)
         self.yb1 = tuple(y[perm] for y in self.yb)

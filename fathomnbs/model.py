@@ -162,8 +162,9 @@ class StreamNet(nn.Module):
 
     def view_features(self, i:int, x:torch.Tensor)->torch.Tensor:
         "Pooled features of view `i` alone (so that a frame shared by several ROIs is computed once); its feature map or tokens with attention fusion"
-        # plain tensors: fastai's typed inputs (TensorRoi, TensorFrame) would not concatenate with each other
-        x = x.as_subclass(torch.Tensor)
+        # plain tensors: fastai's typed inputs (TensorRoi, TensorFrame) would not concatenate with each other; a plain
+        # tensor is left alone, as `as_subclass` would break a `torch.compile` graph
+        if type(x) is not torch.Tensor: x = x.as_subclass(torch.Tensor)
         return self._bb(i).forward_features(x) if self.tokens else self._bb(i)(x)
 
     def pooled(self, i:int, f:torch.Tensor)->torch.Tensor:

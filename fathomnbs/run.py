@@ -6,15 +6,15 @@ Docs: https://fathomnbs.github.io/fathomnbs/run.html.md"""
 
 # %% ../nbs/06_run.ipynb #d763919d
 from __future__ import annotations
-import dataclasses, json, re
+import dataclasses, json, math, os, re
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 
 from .taxonomy import RANK_HEADS, atomic_write, Taxonomy, load_taxonomy
 
 # %% auto #0
-__all__ = ['PRESETS', 'CONFIG_FORMAT', 'TrainConfig', 'preset', 'config_dict', 'config_from_dict', 'check_config', 'resolve',
-           'RunDir', 'build_model', 'build_loss']
+__all__ = ['PRESETS', 'REF_BS', 'CONFIG_FORMAT', 'TrainConfig', 'preset', 'config_dict', 'config_from_dict', 'world_size',
+           'process_bs', 'peak_lr', 'check_config', 'resolve', 'RunDir', 'build_model', 'build_loss']
 
 # %% ../nbs/06_run.ipynb #f6b2aff1
 @dataclass
@@ -60,8 +60,10 @@ class TrainConfig:
     mixup:float=0. # Beta(α, α) batch mixup; 0: off
     tta:str='second-place' # prediction's rotated view: 'second-place' (normalised tensor, nearest, zero fill), 'bilinear' (pixels, black fill) or 'none'
     # optimisation
-    bs:int=32 # batch size per process
-    lr:float=1e-4 # peak learning rate, decayed per step by a cosine to 0
+    bs:int=128 # the global batch, divided among the processes of a `torchrun` launch (the 2nd place: 4 x 32)
+    lr:float=1e-4 # peak learning rate (at the global batch `REF_BS`), decayed per step by a cosine to 0
+    lr_scale:str='none' # 'none', or 'sqrt': the peak rate times sqrt(bs/REF_BS), for a global batch other than the recipe's
+    warmup:float|None=None # share of the fit's steps over which the rate rises linearly from 0 (None: 0.05 with lr_scale 'sqrt', else 0)
     lr_decay:float=1. # layer-wise learning-rate decay of ViT backbones (a follow-up of the 1st place: 0.7); 1: off
     wd:float=1e-4 # AdamW weight decay
     wd_bn_bias:bool=True # decay BatchNorm weights and biases too, as torch's AdamW does
@@ -69,9 +71,10 @@ class TrainConfig:
     patience:int=15 # early stopping: epochs without an improvement of at least min_delta
     final_fit:bool=False # after the folds, train one model on every ROI for the folds' median best epoch + 1 epochs (full/)
     min_delta:float=0.005 # improvement that resets the patience (the best epoch is the true minimum)
-    mixed_precision:str='fp16' # on GPU: 'fp16', 'bf16' or 'no'
-    channels_last:bool=False # channels-last memory format on GPU
-    num_workers:int|None=None # DataLoader workers (None: fastai's default)
+    mixed_precision:str='bf16' # on GPU: 'bf16', 'fp16' (with a grad scaler, which reads the device every step) or 'no'
+    channels_last:bool=True # channels-last memory format on GPU
+    compile:bool|str=False # torch.compile the model (one graph, static shapes); 'reduce-overhead' adds CUDA graphs
+    num_workers:int|None=None # DataLoader workers (None: every core but two, `default_workers`)
     cache:str|None='default' # frame cache folder ('default': cache_root()/frames; None: off)
     check_images:str='full' # before training, decode every ROI ('full') or read the headers only ('headers')
     export:bool=True # also save an exported fastai Learner per fold
@@ -133,8 +136,25 @@ def config_from_dict(d:dict)->TrainConfig:
     return TrainConfig(**{k:_tup(v) for k,v in d.items()})
 
 # %% ../nbs/06_run.ipynb #6178fd06
-_CHOICES = dict(fusion=('concat', 'gate', 'attention'), head=('mlp', 'linear'), decode=('argmax', 'min_risk'), mixed_precision=('fp16', 'bf16', 'no'),
-                tta=('second-place', 'bilinear', 'none'), check_images=('full', 'headers'))
+_CHOICES = dict(fusion=('concat', 'gate', 'attention'), head=('mlp', 'linear'), decode=('argmax', 'min_risk'), mixed_precision=('bf16', 'fp16', 'no'),
+                tta=('second-place', 'bilinear', 'none'), check_images=('full', 'headers'), lr_scale=('none', 'sqrt'),
+                compile=(False, True, 'reduce-overhead'))
+REF_BS = 128  # the 2nd place's global batch (4 processes x 32), at which `lr` is the recipe's
+
+def world_size()->int:
+    "The number of processes of this launch (`torchrun` sets WORLD_SIZE)"
+    return int(os.environ.get('WORLD_SIZE', 1))
+
+def process_bs(cfg:TrainConfig, world:int=None)->int:
+    "Each process's batch: the global `bs` divided among `world` processes (default this launch's); a `ValueError` if it does not divide"
+    world = world or world_size()
+    if cfg.bs%world: raise ValueError(f"bs {cfg.bs} is the global batch and must divide among the {world} processes of this launch "
+                                      f"(e.g. --bs {cfg.bs//world*world or world})")
+    return cfg.bs//world
+
+def peak_lr(cfg:TrainConfig)->float:
+    "The peak learning rate: `lr`, times sqrt(bs/REF_BS) with lr_scale 'sqrt'"
+    return cfg.lr*math.sqrt(cfg.bs/REF_BS) if cfg.lr_scale=='sqrt' else cfg.lr
 
 def _timm_stats(arch:str)->tuple:
     import timm
@@ -147,6 +167,7 @@ def check_config(cfg:TrainConfig):
     for k,ok in _CHOICES.items():
         if getattr(cfg, k) not in ok: raise ValueError(f"{k} must be one of {', '.join(ok)}, not {getattr(cfg, k)!r}")
     if cfg.folds<2: raise ValueError(f"folds must be at least 2, not {cfg.folds}")
+    if cfg.warmup is not None and not 0<=cfg.warmup<1: raise ValueError(f"warmup is a share of the fit's steps, in [0, 1), not {cfg.warmup}")
     if not 0<cfg.lr_decay<=1: raise ValueError(f"lr_decay must be in (0, 1] (1: off; 0.7 in the 1st place's follow-up), not {cfg.lr_decay}")
     if not 0<=cfg.pseudo_threshold<=1: raise ValueError(f"pseudo_threshold is a probability in [0, 1], not {cfg.pseudo_threshold}")
     bad = [v for v in cfg.views if v not in ('roi', 'frame') and not re.fullmatch(r'context\d+(\.\d+)?', v)]
@@ -170,10 +191,15 @@ def resolve(cfg:TrainConfig)->TrainConfig:
     archs = [cfg.archs[0 if cfg.shared else i] for i in range(len(cfg.views))]
     stats = [_timm_stats(a) for a in archs] if cfg.stats is None else view_stats(cfg.stats, len(cfg.views))
     aug = None if cfg.aug is None else asdict(Augment(**{k:_tup(v) for k,v in cfg.aug.items()}))
-    return dataclasses.replace(cfg, stats=tuple(tuple(tuple(float(x) for x in o) for o in s) for s in stats), aug=_tup(aug))
+    warmup = (0.05 if cfg.lr_scale=='sqrt' else 0.) if cfg.warmup is None else float(cfg.warmup)
+    return dataclasses.replace(cfg, stats=tuple(tuple(tuple(float(x) for x in o) for o in s) for s in stats), aug=_tup(aug), warmup=warmup)
 
 # %% ../nbs/06_run.ipynb #b8872b2f
-CONFIG_FORMAT = 2
+CONFIG_FORMAT = 3  # 3: `bs` is the global batch (2 and 1: the batch of each process)
+
+def _global_bs(d:dict)->dict:
+    "A config of format 1 or 2, whose `bs` was each process's: the global batch of this launch"
+    return {**d, 'bs':int(d.get('bs', 32))*world_size()}  # 32: the default of those formats
 
 def _from_format1(d:dict)->dict:
     "A flat config of the first format, with the values its runs were trained with"
@@ -184,7 +210,7 @@ def _from_format1(d:dict)->dict:
     st = d.get('stats') or ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))  # one (mean, std) for every view
     d['stats'] = view_stats(st, len(d.get('views', ('roi', 'frame'))))
     for k,v in dict(drop_path=0., fold_seeds=True, wd_bn_bias=False, tta='bilinear', channels_last=False, profile=False).items(): d.setdefault(k, v)
-    return d
+    return _global_bs(d)
 
 # %% ../nbs/06_run.ipynb #98df20e0
 class RunDir:
@@ -231,8 +257,9 @@ class RunDir:
         return {k:v/sum(w.values()) for k,v in w.items()}
 
     def write_config(self, cfg:TrainConfig, data:str|Path|None):
-        "Write `config.json` (format 2)"
-        d = dict(format=CONFIG_FORMAT, data=None if data is None else str(Path(data).resolve()), config=config_dict(cfg))
+        "Write `config.json`: the format, the data folder, the config, and how the launch that began the run divided it"
+        launch = dict(world_size=world_size(), bs_per_process=process_bs(cfg), peak_lr=peak_lr(cfg))
+        d = dict(format=CONFIG_FORMAT, data=None if data is None else str(Path(data).resolve()), config=config_dict(cfg), launch=launch)
         atomic_write(self.config_file, json.dumps(d, indent=1).encode())
 
     def config_format(self)->int:
@@ -240,13 +267,14 @@ class RunDir:
         return json.loads(self.config_file.read_text()).get('format', 1)
 
     def read_config(self)->tuple[TrainConfig, str|None]:
-        "The run's config and its data folder; a first-format config is converted"
+        "The run's config and its data folder; a config of an earlier format is converted"
         f = self.config_file
         if not f.exists(): raise FileNotFoundError(f"{self.path}: not a run folder (no config.json)")
         try: d = json.loads(f.read_text())
         except ValueError as e: raise ValueError(f"{f}: not valid JSON ({e})") from None
         fmt = d.get('format', 1)
         if fmt==1: data,c = d.pop('data', None),_from_format1(d)
+        elif fmt==2: data,c = d.get('data'),_global_bs(d['config'])
         elif fmt==CONFIG_FORMAT: data,c = d.get('data'),d['config']
         else: raise ValueError(f"{f}: config format {fmt} is newer than this fathomnbs reads ({CONFIG_FORMAT}); upgrade fathomnbs")
         try: return config_from_dict(c), data

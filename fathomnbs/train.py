@@ -16,12 +16,11 @@ from fastcore.basics import patch
 from fastai.callback.core import Callback, CancelFitException
 from fastai.callback.tracker import TrackerCallback
 from fastai.callback.progress import CSVLogger
-from fastai.callback.schedule import ParamScheduler, SchedCos
+from fastai.callback.schedule import ParamScheduler, SchedCos, SchedLin, combine_scheds
 from fastai.callback.fp16 import MixedPrecision
 from fastai.learner import Learner
-from fastai.optimizer import Adam
 from fastai.distributed import DistributedDL, rank0_first
-from fastai.torch_core import rank_distrib, num_distrib, distrib_barrier, set_seed, find_bs
+from fastai.torch_core import rank_distrib, num_distrib, distrib_barrier, set_seed
 
 from .taxonomy import load_taxonomy, best_constant, atomic_write, progress_lines, RANK_HEADS, Taxonomy
 from fastprogress.fastprogress import progress_bar
@@ -29,15 +28,16 @@ from .data import read_split, add_folds, check_images, check_labels, resolved_pa
 from .datablock import fathom_dls, Augment, FrameCache
 from .model import main_logits, fathom_splitter, llrd_groups
 from .loss import BatchMixUp, fathom_metrics, decode_probs, dist_tensor, RankAccuracy
-from .run import TrainConfig, RunDir, resolve, build_model, build_loss, config_dict
+from .run import TrainConfig, RunDir, resolve, build_model, build_loss, config_dict, process_bs, peak_lr
+from .step import fused_adamw, load_opt_state, device_metrics, StepTimer, append_csv, compile_model, uncompiled, gpu_setup
 from .features import Inputs, FeatureCache, feature_dir, cached_features, feature_dls, HeadOnly, RowFeatures
 from fastai.torch_core import default_device
 
 # %% auto #0
-__all__ = ['TrainingError', 'FoldTracker', 'append_csv', 'FoldLog', 'EarlyStop', 'BatchLog', 'StepTimer', 'DeviceMixedPrecision',
-           'adamw', 'make_learner', 'weights_checksum', 'predict_probs', 'run_features', 'train_fold', 'check_run_dir',
-           'prepare_data', 'add_pseudo', 'untrained_loss', 'training_warnings', 'summarize', 'plot_curves', 'StopAfter',
-           'final_epochs', 'train_full', 'train', 'print_summary']
+__all__ = ['TrainingError', 'FoldTracker', 'FoldLog', 'EarlyStop', 'BatchLog', 'DeviceMixedPrecision', 'make_learner',
+           'lr_schedule', 'weights_checksum', 'predict_probs', 'run_features', 'fold_callbacks', 'train_fold',
+           'check_run_dir', 'prepare_data', 'add_pseudo', 'untrained_loss', 'training_warnings', 'summarize',
+           'plot_curves', 'StopAfter', 'final_epochs', 'train_full', 'train', 'print_summary']
 
 # %% ../nbs/07_train.ipynb #5afda6f5
 class TrainingError(RuntimeError):
@@ -50,16 +50,29 @@ class FoldTracker(TrackerCallback):
     "Best and last checkpoints, the early-stopping decision and NaN stop for one fold, with state that survives a resume"
     order = TrackerCallback.order
     def __init__(self, run:RunDir, fold:int, monitor:str='dist', patience:int=15, min_delta:float=0.005,
-                 start_epoch:int=0, state:dict=None):
+                 start_epoch:int=0, state:dict=None,
+                 check_every:int=50, # steps between reads of the device's NaN flag (and at the end of each epoch's training)
+                ):
         super().__init__(monitor=monitor, comp=np.less, min_delta=min_delta, reset_on_fit=False)
         self.rd,self.fold,self.patience,self.start = run,fold,patience,start_epoch
         s = state or {}
         self.best,self.best_epoch = s.get('best', math.inf),s.get('best_epoch', -1)
         self.ref,self.wait = s.get('ref', self.best),s.get('wait', 0)  # the value the patience counts from
         self.stopped_early,self.new_best = False,False
+        self.check_every,self.bad,self.since = check_every,None,0
 
     def after_batch(self):
-        if self.training and num_distrib()<=1 and not torch.isfinite(self.loss).all(): self._nan(f"batch {self.iter}")
+        "Flag a non-finite loss on the device; read the flag every `check_every` steps, not every step"
+        if not self.training or num_distrib()>1: return
+        bad = ~torch.isfinite(self.loss.detach()).all()
+        self.bad = bad if self.bad is None else self.bad | bad
+        if (self.iter+1)%self.check_every==0: self._check(f"batches {self.since}..{self.iter}")
+
+    def after_train(self): self._check(f"batches {self.since}..{self.iter}")
+
+    def _check(self, where):
+        if self.bad is not None and bool(self.bad): self._nan(where)
+        self.bad,self.since = None,self.iter+1
 
     def _nan(self, where):
         ep = self.epoch
@@ -68,6 +81,8 @@ class FoldTracker(TrackerCallback):
                 else "no epoch finished, so there is no checkpoint")
         raise TrainingError(f"fold {self.fold}: the loss became {float(self.loss.detach()) if self.loss is not None else 'NaN'} at epoch {ep}, "
                             f"{where}; {kept}. Lower the learning rate (or turn mixed precision off) in a new --out folder.")
+
+    def before_train(self): self.bad,self.since = None,0
 
     def after_epoch(self):
         if self.epoch<self.start: return  # skipped by a resumed fit
@@ -87,11 +102,6 @@ class FoldTracker(TrackerCallback):
             atomic_write(self.rd.last(self.fold), lambda p: torch.save(state, p))
 
 # %% ../nbs/07_train.ipynb #723a5fc4
-def append_csv(path:str|Path, rows:list[dict]):
-    "Append `rows` to a CSV file, with the header only when the file is new"
-    path = Path(path)
-    with open(path, 'a') as fh: pd.DataFrame(rows).to_csv(fh, header=fh.tell()==0, index=False)
-
 class FoldLog(CSVLogger):
     "fastai's CSV logger, append-only across resumes, one row per trained epoch (with lr, best, time_s)"
     order = FoldTracker.order+1  # after the tracker, which says whether the epoch is the best
@@ -138,28 +148,6 @@ class BatchLog(Callback):
             self.last = time.time()
             print(f"fold{self.fold} epoch {self.epoch}: {'train' if self.training else 'valid'} batch {self.iter+1}/{self.n_iter}", flush=True)
 
-# %% ../nbs/07_train.ipynb #78bc538d
-class StepTimer(Callback):
-    "Per-step data wait, compute time and peak memory of the training loop, to `steps.csv`"
-    order = 100
-    def __init__(self, path:Path): self.path,self.rows = Path(path),[]
-    def _sync(self):
-        if torch.cuda.is_available(): torch.cuda.synchronize()
-    def before_train(self): self._sync(); self.t_end = time.perf_counter()
-    def before_batch(self):
-        if not self.training: return
-        self._sync(); self.t_start = time.perf_counter()
-    def after_batch(self):
-        if not self.training: return
-        self._sync(); t = time.perf_counter()
-        mem = torch.cuda.max_memory_allocated()/2**30 if torch.cuda.is_available() else 0.
-        self.rows.append(dict(epoch=self.epoch, iter=self.iter, bs=find_bs(self.yb), data_s=self.t_start-self.t_end,
-                              step_s=t-self.t_start, mem_gib=round(mem, 3)))
-        self.t_end = t
-    def after_epoch(self):
-        if self.rows and rank_distrib()==0: append_csv(self.path, self.rows)
-        self.rows = []
-
 # %% ../nbs/07_train.ipynb #f88f7c6e
 @patch
 def _broadcast(self:DistributedDL, t, rank):
@@ -181,9 +169,6 @@ class DeviceMixedPrecision(MixedPrecision):
         self.autocast = torch.autocast(dev, dtype=dtype)
         self.learn.scaler,self.scales = torch.amp.GradScaler(dev, **self.kwargs),[]
 
-# %% ../nbs/07_train.ipynb #a0d34ae5
-def adamw(params, lr, wd=0.): return Adam(params, lr=lr, mom=0.9, sqr_mom=0.999, eps=1e-8, wd=wd, decouple_wd=True)
-
 # %% ../nbs/07_train.ipynb #72d0d3fb
 def make_learner(cfg:TrainConfig, # a resolved config (`resolve`)
                  df:pd.DataFrame, # the folded split table
@@ -202,25 +187,35 @@ def make_learner(cfg:TrainConfig, # a resolved config (`resolve`)
         model.backbones.load_state_dict(feats.net.backbones.state_dict())  # exactly the backbones that made the features
         y = torch.tensor([tax.idx[o] for o in df['label']])
         valid = None if fold is None else (df['fold']==fold).values
-        dls = feature_dls(feats.tensors, y, valid, bs=cfg.bs, device=device)
+        dls = feature_dls(feats.tensors, y, valid, bs=process_bs(cfg), device=device)
         model,splitter = HeadOnly(model),lambda m: [list(m.parameters())]
         model.to(dls.device)
     else:
         model = build_model(cfg, tax=tax)
         aug = None if cfg.aug is None else Augment(**cfg.aug)
-        dls = fathom_dls(df, valid_fold=fold, bs=cfg.bs, views=cfg.views, roi_size=cfg.roi_size, frame_size=cfg.frame_size,
+        dls = fathom_dls(df, valid_fold=fold, bs=process_bs(cfg), views=cfg.views, roi_size=cfg.roi_size, frame_size=cfg.frame_size,
                          aug=aug, cache=cfg.cache, stats=cfg.stats, num_workers=cfg.num_workers, device=device, seed=cfg.seed,
                          vocab=tax.names)
         splitter = fathom_splitter if cfg.lr_decay>=1 else (lambda m: llrd_groups(m, cfg.lr_decay)[0])
-    learn = Learner(dls, model, loss_func=build_loss(cfg, tax), opt_func=adamw, lr=cfg.lr, wd=cfg.wd, wd_bn_bias=cfg.wd_bn_bias,
+    lr = peak_lr(cfg)
+    learn = Learner(dls, model, loss_func=build_loss(cfg, tax), opt_func=fused_adamw, lr=lr, wd=cfg.wd, wd_bn_bias=cfg.wd_bn_bias,
                     metrics=fathom_metrics(tax=tax) if metrics else [], splitter=splitter, path=path or Path('.'), model_dir='.')
+    device_metrics(learn)  # the loss and the metrics stay on the device, read once per epoch
     # one learning rate per parameter group: layer-wise decay, or the same for all
-    learn.lrs = cfg.lr*np.array(llrd_groups(model, cfg.lr_decay)[1]) if cfg.lr_decay<1 and not cfg.feature_cache else cfg.lr
+    learn.lrs = lr*np.array(llrd_groups(model, cfg.lr_decay)[1]) if cfg.lr_decay<1 and not cfg.feature_cache else lr
     if cfg.freeze and not cfg.feature_cache: learn.freeze()
     if torch.cuda.is_available() and (device is None or str(device).startswith('cuda')):
+        gpu_setup()
         if cfg.channels_last: learn.model.to(memory_format=torch.channels_last)
         if cfg.mixed_precision!='no' and not cfg.feature_cache: learn.add_cb(DeviceMixedPrecision(amp_mode=cfg.mixed_precision))
+    if cfg.compile: compile_model(learn.model, cfg.compile)
     return learn
+
+def lr_schedule(cfg:TrainConfig, lrs):
+    "The learning rate over a fit: a cosine from the peak `lrs` to 0, after a linear rise from 0 over `warmup` of the steps"
+    cos = SchedCos(lrs, 0.)
+    w = cfg.warmup or 0.
+    return combine_scheds([w, 1-w], [SchedLin(0., lrs), cos]) if w else cos
 
 # %% ../nbs/07_train.ipynb #d872d2c4
 def weights_checksum(model)->str:
@@ -258,6 +253,12 @@ def run_features(cfg:TrainConfig, # a resolved config with `feature_cache`
     return RowFeatures(feats, net)
 
 # %% ../nbs/07_train.ipynb #b96d8e8d
+def fold_callbacks(cfg:TrainConfig, learn:Learner, run:RunDir, fold:int, tracker:FoldTracker, start:int=0, bar:bool=False)->list:
+    "The callbacks of a fold's fit: the schedule, the tracker, the log, early stopping, progress lines, mixup, the step timer"
+    return [ParamScheduler({'lr':lr_schedule(cfg, learn.lrs)}), tracker, FoldLog(run, fold, start, print_epochs=not bar), EarlyStop(),
+            *([] if bar else [BatchLog(fold)]), *([BatchMixUp(cfg.mixup)] if cfg.mixup else []),
+            *([StepTimer(run.steps(fold))] if cfg.profile else [])]
+
 def train_fold(cfg:TrainConfig, # a resolved config
                df:pd.DataFrame, # the folded split table
                fold:int, out:str|Path, # the fold, and the run folder
@@ -275,11 +276,14 @@ def train_fold(cfg:TrainConfig, # a resolved config
     state,start = None,0
     if run.last(fold).exists():
         state = torch.load(run.last(fold), map_location='cpu', weights_only=False)
-        learn.model.load_state_dict(state['model']); learn.create_opt(); learn.opt.load_state_dict(state['opt'])
+        learn.model.load_state_dict(state['model']); learn.create_opt()
+        try: note = load_opt_state(learn.opt, state['opt'])  # an earlier version's fastai Adam state is converted
+        except ValueError as e: raise TrainingError(f"fold {fold}: {run.last(fold)}: {e}; delete it to train the fold again from its start") from None
+        if note: log(f"fold {fold}: {note}")
         start = state['epoch']+1
     n_tr,n_va = len(learn.dls.train_ds),len(learn.dls.valid_ds)
-    if n_tr<cfg.bs*max(1, num_distrib()):  # the training loader drops the last partial batch: no step would run
-        raise TrainingError(f"fold {fold}: {n_tr} training ROIs, fewer than one batch ({cfg.bs} per process); "
+    if n_tr<cfg.bs:  # the training loader drops the last partial batch: no step would run
+        raise TrainingError(f"fold {fold}: {n_tr} training ROIs, fewer than one batch (the global batch bs {cfg.bs}); "
                             "lower --bs, or use fewer --folds")
     if start: log(f"fold {fold}: resuming at epoch {start} of {cfg.epochs} (best {cfg.monitor} so far {state['best']:.4f} at epoch {state['best_epoch']})")
     else: log(f"fold {fold}: training on {n_tr} ROIs, validating on {n_va} ({df.loc[df['fold']==fold, 'image_id'].nunique()} frames)")
@@ -287,8 +291,7 @@ def train_fold(cfg:TrainConfig, # a resolved config
     tracker = FoldTracker(run, fold, cfg.monitor, cfg.patience, cfg.min_delta, start, state)
     stopped = state is not None and state['wait']>=cfg.patience
     if start<cfg.epochs and not stopped:
-        cbs = [ParamScheduler({'lr':SchedCos(learn.lrs, 0.)}), tracker, FoldLog(run, fold, start, print_epochs=not bar), EarlyStop(), *([] if bar else [BatchLog(fold)]),
-               *([BatchMixUp(cfg.mixup)] if cfg.mixup else []), *([StepTimer(run.steps(fold))] if cfg.profile else []), *cbs]
+        cbs = [*fold_callbacks(cfg, learn, run, fold, tracker, start, bar), *cbs]
         ctx = learn.distrib_ctx(sync_bn=False) if num_distrib()>1 else nullcontext()
         with ctx, (nullcontext() if bar else learn.no_bar()), (nullcontext() if bar else learn.no_logging()):
             learn.fit(cfg.epochs, lr=learn.lrs, wd=cfg.wd, cbs=cbs, start_epoch=start)
@@ -302,7 +305,8 @@ def train_fold(cfg:TrainConfig, # a resolved config
                stopped_early=bool(stopped), n_train=n_tr, n_valid=n_va)
     if rank_distrib()==0:
         np.save(run.valid_probs(fold), predict_probs(learn.model, learn.dls.valid, learn.dls.n_inp))
-        if cfg.export: learn.export('export.pkl')
+        if cfg.export:
+            with uncompiled(learn.model): learn.export('export.pkl')
         if cfg.feature_cache:  # the whole network for prediction: the frozen backbones and the best head
             atomic_write(run.best(fold), lambda p: torch.save(learn.model.net.state_dict(), p))
         atomic_write(run.done(fold), json.dumps(res, indent=1).encode())
@@ -312,7 +316,7 @@ def train_fold(cfg:TrainConfig, # a resolved config
     return res
 
 # %% ../nbs/07_train.ipynb #774bcada
-_RESUMABLE = ('num_workers', 'run_folds', 'profile', 'check_images', 'taxonomy')  # fields a resume may change: they do not change what is trained (the taxonomy's content is checked)
+_RESUMABLE = ('num_workers', 'run_folds', 'profile', 'check_images', 'taxonomy', 'compile', 'channels_last', 'mixed_precision')  # fields a resume may change: how a run trains, not what (the taxonomy's content is checked)
 
 def _taxonomy(cfg:TrainConfig)->Taxonomy:
     "The categories of `cfg`: its lineage table, or the bundled 79"
@@ -545,10 +549,10 @@ def train_full(cfg:TrainConfig, df:pd.DataFrame, out:str|Path,
     if cfg.feature_cache and feats is None: feats = run_features(cfg, df)
     learn = make_learner(cfg, df, None, run.full, feats=feats, metrics=False, tax=run.taxonomy())
     n_tr = len(df)
-    if n_tr<cfg.bs: raise TrainingError(f"final fit: {n_tr} ROIs, fewer than one batch ({cfg.bs}); lower --bs")
+    if n_tr<cfg.bs: raise TrainingError(f"final fit: {n_tr} ROIs, fewer than one batch (the global batch bs {cfg.bs}); lower --bs")
     log(f"final fit: {epochs} epoch(s) on all {n_tr} ROIs")
     bar = sys.stdout.isatty()
-    cbs = [ParamScheduler({'lr':SchedCos(learn.lrs, 0.)}), StopAfter(epochs, None if bar else log)]
+    cbs = [ParamScheduler({'lr':lr_schedule(cfg, learn.lrs)}), StopAfter(epochs, None if bar else log)]
     ctx = learn.distrib_ctx(sync_bn=False) if num_distrib()>1 else nullcontext()
     with ctx, (nullcontext() if bar else learn.no_bar()), (nullcontext() if bar else learn.no_logging()):
         learn.fit(cfg.epochs, lr=learn.lrs, wd=cfg.wd, cbs=cbs)
@@ -570,6 +574,7 @@ def train(cfg:TrainConfig, # the run's settings
     out = Path(out)
     # everything is checked before anything is written: the config, the split, the run folder
     cfg = resolve(cfg)
+    process_bs(cfg)  # the global batch divides among this launch's processes
     if not Path(data).is_dir(): raise FileNotFoundError(f"--data {data}: no such split folder")
     if out.exists() and not out.is_dir(): raise ValueError(f"--out {out}: is a file, not a folder")
     tax = _taxonomy(cfg)
