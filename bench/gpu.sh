@@ -5,9 +5,9 @@
 #  2. `fathomnbs-train` at the presets' real sizes (pretrained=False), one epoch of fold 0, with --profile true, for each
 #     of RUNS (preset:precision:channels-last[:global batch[:compile]], space-separated; by default `second-place`
 #     (V2-M on the ROI at 224, V2-S on the frame at 384) with the old settings (fp16, no channels-last, batch 32) beside
-#     the new defaults (bf16, channels-last, batch 128) and the new defaults compiled, then `first-place` and `beyond`
-#     (ROI, 3x and 5x context and the frame through one DINOv2 ViT-B at 256, attention fusion) with the new defaults
-#     (`beyond` on request: it is first-place's step with other loss weights);
+#     the new defaults (bf16, channels-last, batch 128), `first-place` (ROI, 3x and 5x context and the frame through one
+#     DINOv2 ViT-B at 256, attention fusion) with the new defaults, and last the new defaults compiled (`beyond` on
+#     request: it is first-place's step with other loss weights);
 #     PRECISION=1 adds second-place in fp32 and bf16 without channels-last); from each run's fold0/steps.csv
 #     (bench/gpu_summary.py): median step, ROIs/s, the share of time spent waiting for data, peak memory, and the
 #     projected time of 5 folds x 50 epochs over 23,700 ROIs;
@@ -38,7 +38,7 @@ NW=$(nproc)
 ROIS=$(( 2*BS*STEPS + BS ))                     # fold 0 trains on ROIS/2 = STEPS full batches + half a batch
 FRAMES=$(( (ROIS*100 + 241) / 242 ))            # at the test set's 2.42 ROIs per frame
 # preset:--mixed-precision:--channels-last[:--bs[:--compile]] (bs default $BS, compile default false)
-RUNS=${RUNS:-second-place:fp16:false:32 second-place:bf16:true:$BS second-place:bf16:true:$BS:true first-place:bf16:true:$BS}  # beyond: add beyond:bf16:true:128
+RUNS=${RUNS:-second-place:fp16:false:32 second-place:bf16:true:$BS first-place:bf16:true:$BS second-place:bf16:true:$BS:true}  # compiled last (its compile takes minutes); beyond: add beyond:bf16:true:128
 [[ -n ${PRECISION:-} ]] && RUNS="$RUNS second-place:no:true:$BS second-place:bf16:false:$BS"
 read -ra SETTINGS <<<"$RUNS"
 EXTRA_ARGS=(); [[ -n ${EXTRA:-} ]] && read -ra EXTRA_ARGS <<<"$EXTRA"
@@ -104,7 +104,7 @@ for s in "${SETTINGS[@]}"; do
   IFS=: read -r pre mp cl bs cmp <<<"$s"; bs=${bs:-$BS}; cmp=${cmp:-false}; k=$(tag $pre $mp $cl $bs $cmp); RUN=$TMP/run_$k
   if (( OK_SPLIT )); then skip train_$k "no training split"; ROWS+=("| $(name $pre $mp $cl $bs $cmp) | no training split | | | | | | | |"); continue; fi
   # one epoch of fold 0 only: no final fit (it needs every fold), no export
-  lim=$T_TRAIN; [[ $cmp != false ]] && lim=$(( T_TRAIN + 90 ))   # compiling the two streams takes a minute or two
+  lim=$T_TRAIN; [[ $cmp != false ]] && lim=$(( T_TRAIN + 120 ))   # compiling the two streams (training and evaluation graphs) takes minutes
   step train_$k $lim $TRAIN --preset $pre --data "$SPLIT" --out "$RUN" --pretrained false --epochs 1 --folds 2 \
     --run-folds 0 --bs $bs --compile $cmp --num-workers $(( NW>2 ? NW-2 : 0 )) --mixed-precision $mp --channels-last $cl --profile true --export false \
     --final-fit false --cache "$CACHE" ${EXTRA_ARGS[@]+"${EXTRA_ARGS[@]}"}

@@ -145,9 +145,9 @@ class StepTimer(Callback):
     order = 100
     def __init__(self, path:Path): self.path,self.marks = Path(path),[]
     def _mark(self):
-        if not self.cuda: return None
+        if not self.on_gpu: return None
         e = torch.cuda.Event(enable_timing=True); e.record(); return e
-    def before_train(self): self.cuda,self.marks,self.t_end = next(self.model.parameters()).is_cuda,[],time.perf_counter()
+    def before_train(self): self.on_gpu,self.marks,self.t_end = next(self.model.parameters()).is_cuda,[],time.perf_counter()
     def before_batch(self):
         if not self.training: return
         t = time.perf_counter()
@@ -155,15 +155,15 @@ class StepTimer(Callback):
     def after_batch(self):
         if not self.training: return
         t = time.perf_counter()
-        mem = torch.cuda.max_memory_allocated()/2**30 if self.cuda else 0.  # the allocator's count: no sync
+        mem = torch.cuda.max_memory_allocated()/2**30 if self.on_gpu else 0.  # the allocator's count: no sync
         self.cur.update(host_s=t-self.cur['t0'], e1=self._mark(), mem_gib=round(mem, 3))
         self.marks.append(self.cur); self.t_end = time.perf_counter()
     def after_train(self):
-        if self.cuda: torch.cuda.synchronize()  # once per epoch: every event has happened
+        if self.on_gpu: torch.cuda.synchronize()  # once per epoch: every event has happened
         ms,rows = self.marks,[]
         for i,m in enumerate(ms):
             nxt = ms[i+1] if i+1<len(ms) else None
-            if self.cuda: step,period = m['e0'].elapsed_time(m['e1'])/1000,(m['e0'].elapsed_time(nxt['e0'])/1000 if nxt else float('nan'))
+            if self.on_gpu: step,period = m['e0'].elapsed_time(m['e1'])/1000,(m['e0'].elapsed_time(nxt['e0'])/1000 if nxt else float('nan'))
             else: step,period = m['host_s'],(nxt['t0']-m['t0'] if nxt else float('nan'))
             rows.append(dict(epoch=m['epoch'], iter=m['iter'], bs=m['bs'], data_s=m['data_s'], step_s=step, period_s=period,
                              host_s=m['host_s'], mem_gib=m['mem_gib']))

@@ -229,7 +229,9 @@ def predict_probs(model, dl, n_inp:int=2)->np.ndarray:
     "Softmax probabilities of `model` over `dl`, in order, in this process alone (no gathering across ranks)"
     model.eval(); out = []
     with torch.no_grad():
-        for b in dl: out.append(torch.softmax(main_logits(model(*b[:n_inp])).float(), -1).cpu())
+        for b in dl:  # plain tensors, as fastai's `CastToTensor` gives a fit (a compiled model takes no typed tensors)
+            xs = [x.as_subclass(torch.Tensor) for x in b[:n_inp]]
+            out.append(torch.softmax(main_logits(model(*xs)).float(), -1).cpu())
     return torch.cat(out).numpy()
 
 # %% ../nbs/07_train.ipynb #d0e0f37d
