@@ -20,7 +20,7 @@ from fastai.vision.core import PILImage, TensorImage, TensorImageBase, imagenet_
 from fastai.vision.augment import RandomResizedCrop, AffineCoordTfm, Hue
 from fastai.vision.augment import affine_mat, RandTransform, LightingTfm, _BrightnessLogit, _ContrastLogit, _SaturationLogit
 from fastai.data.load import DataLoader, _loaders
-from fastai.torch_core import to_device
+from fastai.torch_core import apply
 from fastcore.basics import patch
 import torch.nn.functional as F
 from fastai.vision.data import get_grid
@@ -196,7 +196,8 @@ class _Saturation(_SaturationLogit):
     "fastai's saturation change in logit space, with the luma weights kept on the device"
     def __call__(self, x):
         c = self.change[:, None, None, None]
-        return x.mul_(c).add_(_luma(x).mul_(1-c))
+        gs = _luma(x).mul_(1-c)  # the grayscale of the unchanged batch, before it is scaled in place
+        return x.mul_(c).add_(gs)
 
 def roi_lighting(aug:Augment)->list:
     "Brightness, contrast and saturation in one logit round trip (one `LightingTfm`, as fastai's `setup_aug_tfms` composes them), then hue"
@@ -283,6 +284,10 @@ def fathom_block(views=VIEWS, # 'roi', 'frame', 'context3', 'context5', ...: the
 
 
 # %% ../nbs/03_datablock.ipynb #69afcaa8
+def _to_device(b, device):
+    "`b` on `device`: a copy out of host memory does not block (from pinned memory it overlaps the step); one from a GPU does"
+    return apply(lambda o: o.to(device, non_blocking=o.device.type=='cpu') if isinstance(o, torch.Tensor) else o, b)
+
 @patch
 def __iter__(self:DataLoader):
     "fastai's batch loop, copying each batch to the device without blocking"
@@ -291,7 +296,7 @@ def __iter__(self:DataLoader):
     self._DataLoader__idxs = self.get_idxs()  # in the main process, before the workers read it
     for b in _loaders[self.fake_l.num_workers==0](self.fake_l):
         if self.pin_memory and type(b)==list: b = tuple(b)  # pinning turns tuples into lists
-        if self.device is not None: b = to_device(b, self.device, non_blocking=True)
+        if self.device is not None: b = _to_device(b, self.device)
         yield self.after_batch(b)
     self.after_iter()
     if hasattr(self, 'it'): del self.it
@@ -318,7 +323,8 @@ def fathom_dls(df:pd.DataFrame, # labelled split table (with a `fold` column if 
     valid_idx = None if valid_fold is None else np.flatnonzero(df['fold'].values==valid_fold)
     blk = fathom_block(views, roi_size, frame_size, aug, cache, valid_idx, vocab=vocab, stats=stats)
     on_gpu = torch.cuda.is_available() and (device is None or torch.device(device).type=='cuda')
-    kw = dict(bs=bs, device=device, seed=seed, pin_memory=on_gpu, **kwargs)  # pinned batches: the copy to the GPU is asynchronous
+    kw = dict(bs=bs, device=device, seed=seed, **kwargs)
+    kw.setdefault('pin_memory', on_gpu)  # pinned batches: the copy to the GPU is asynchronous
     kw['num_workers'] = default_workers() if num_workers is None else num_workers
     return blk.dataloaders(df, **kw)
 

@@ -22,7 +22,7 @@ from fastai.torch_core import find_bs, rank_distrib
 # %% auto #0
 __all__ = ['FusedAdamW', 'fused_adamw', 'adamw', 'load_opt_state', 'DeviceAvgLoss', 'DeviceSmoothLoss', 'EpochValues',
            'ThrottledProgress', 'device_metrics', 'append_csv', 'StepTimer', 'SyncCounter', 'count_syncs',
-           'compile_model', 'uncompiled', 'graph_breaks', 'gpu_setup']
+           'compile_model', 'CudaGraphSteps', 'uncompiled', 'graph_breaks', 'gpu_setup']
 
 # %% ../nbs/06b_step.ipynb #dc730cdb
 class FusedAdamW(OptimWrapper):
@@ -98,10 +98,10 @@ class DeviceAvgLoss(AvgLoss):
         return float(self.total)/self.count if self.count else None
 
 class DeviceSmoothLoss(AvgSmoothLoss):
-    "fastai's `AvgSmoothLoss` (exponentially weighted with `beta`) on the device, from this process's losses"
+    "fastai's `AvgSmoothLoss` (exponentially weighted with `beta`) on the device"
     def accumulate(self, learn):
         self.count += 1
-        l = learn.loss.detach().mean().float()
+        l = learn.to_detach(learn.loss.detach().mean(), cpu=False).float().mean()  # under torchrun: all ranks' (no host sync)
         self.val = l*(1-self.beta) if self.count==1 else torch.lerp(l, self.val, self.beta)
 
 class EpochValues(Callback):
@@ -261,8 +261,16 @@ def count_syncs(learn, cbs=())->pd.DataFrame:
 # %% ../nbs/06b_step.ipynb #1942d9d2
 def compile_model(model:torch.nn.Module, mode=True)->torch.nn.Module:
     "Compile `model`'s forward in place: one graph, static shapes; `mode` True, or a `torch.compile` mode ('reduce-overhead': CUDA graphs)"
+    import torch._dynamo
+    # compiled modules share one code object, whose cache holds 8 graphs; a fold needs about 5 (training, the full and
+    # the last validation batch, and the same without autocast for its predictions): each fold starts afresh
+    torch._dynamo.reset()
     model.compile(fullgraph=True, dynamic=False, mode=None if mode is True else mode)
     return model
+
+class CudaGraphSteps(Callback):
+    "Tells CUDA graphs (compile mode 'reduce-overhead') where each step begins, so a step's outputs may be overwritten by the next"
+    def before_batch(self): torch.compiler.cudagraph_mark_step_begin()
 
 @contextmanager
 def uncompiled(model:torch.nn.Module):

@@ -29,7 +29,7 @@ from .datablock import fathom_dls, Augment, FrameCache
 from .model import main_logits, fathom_splitter, llrd_groups
 from .loss import BatchMixUp, fathom_metrics, decode_probs, dist_tensor, RankAccuracy
 from .run import TrainConfig, RunDir, resolve, build_model, build_loss, config_dict, process_bs, peak_lr
-from .step import fused_adamw, load_opt_state, device_metrics, StepTimer, append_csv, compile_model, uncompiled, gpu_setup
+from .step import fused_adamw, load_opt_state, device_metrics, StepTimer, append_csv, compile_model, uncompiled, gpu_setup, CudaGraphSteps
 from .features import Inputs, FeatureCache, feature_dir, cached_features, feature_dls, HeadOnly, RowFeatures
 from fastai.torch_core import default_device
 
@@ -208,7 +208,9 @@ def make_learner(cfg:TrainConfig, # a resolved config (`resolve`)
         gpu_setup()
         if cfg.channels_last: learn.model.to(memory_format=torch.channels_last)
         if cfg.mixed_precision!='no' and not cfg.feature_cache: learn.add_cb(DeviceMixedPrecision(amp_mode=cfg.mixed_precision))
-    if cfg.compile: compile_model(learn.model, cfg.compile)
+    if cfg.compile:
+        compile_model(learn.model, cfg.compile)
+        if cfg.compile=='reduce-overhead': learn.add_cb(CudaGraphSteps())
     return learn
 
 def lr_schedule(cfg:TrainConfig, lrs):
