@@ -203,6 +203,8 @@ def predict_main(argv=None)->int:
     p.add_argument('--combine', choices=['mean', 'geometric'], default='mean', help="how folds are combined (default: mean)")
     p.add_argument('--no-tta', action='store_true', help="only the original view (default: also the +10° rotated view, as the run says)")
     p.add_argument('--threshold', type=float, default=0.5, help="rollup threshold (default 0.5)")
+    p.add_argument('--unknown-quantile', type=float, default=0.95, help="the share of the run's labelled ROIs (out of fold) that stays known; "
+                   "a row is flagged unknown above that quantile of their unknown scores (default 0.95)")
     p.add_argument('--folds', help="comma-separated folds to use (default: all finished)")
     p.add_argument('--models', choices=['folds', 'full', 'all'], help="the fold models, the final fit (--final-fit), or both "
                    "with half the weight each (default: all when the run has a final fit, else folds)")
@@ -219,7 +221,7 @@ def predict_main(argv=None)->int:
     t0 = time.time()
     try:
         t = predict(a.run, a.split, a.out, coco=a.coco, decode=a.decode, combine=a.combine, tta=False if a.no_tta else None,
-                    threshold=a.threshold, folds=folds, bs=a.bs, device=a.device, models=a.models, progress=True if sys.stdout.isatty() else 'log')
+                    threshold=a.threshold, unknown_quantile=a.unknown_quantile, folds=folds, bs=a.bs, device=a.device, models=a.models, progress=True if sys.stdout.isatty() else 'log')
     except (DataError, ValueError, OSError) as e: return _fail(e)
     except KeyboardInterrupt:
         print(f"interrupted: nothing was written to {a.out} (an earlier prediction there is unchanged)", file=sys.stderr)

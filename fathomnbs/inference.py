@@ -20,11 +20,12 @@ from .model import StreamNet, main_logits
 from .loss import decode_probs, dist_tensor
 from .run import TrainConfig, RunDir, build_model
 from .features import Inputs, to_float, tta_view, row_inputs, progress_iter, FeatureCache, feature_dir, cached_features, backbone_key
+from .confidence import subtree_confidence, background_score, unknown_threshold, check_quantile, plot_reliability
 
 # %% auto #0
 __all__ = ['MODELS', 'PREDICT_OUTPUTS', 'FoldModel', 'load_run', 'frame_features', 'roi_logits', 'predict_logits',
            'feature_logits', 'combine_folds', 'node_matrix', 'prediction_table', 'check_submission', 'read_any',
-           'category_ids', 'predict', 'plot_report']
+           'category_ids', 'predict', 'unknown_scores', 'plot_report']
 
 # %% ../nbs/08_inference.ipynb #eeec3561
 @dataclass
@@ -154,6 +155,7 @@ def feature_logits(fms:list[FoldModel], inp:Inputs, tta:bool=True, bs:int=32, ca
             n_warn = len(inp.warnings)
             got[key] = cached_features(fm.model, inp, rot, fc, bs, progress if not got else False, wkeys=list(key))
             if len(got)>1: del inp.warnings[n_warn:]  # the same rows' problems, noted once
+            else: fc.features,fc.has_image = got[key][0][0],got[key][1]  # the as-is view's features: the unknown score reads them
         feats,ok = got[key]
         dev = next(fm.model.parameters()).device
         for s in range(0, len(ok), 1024):
@@ -281,9 +283,11 @@ def predict(run:str|Path, # run directory of `fathomnbs-train`
             threshold:float=0.5, # rollup threshold
             folds=None, bs:int=32, device=None, cache='default', per_roi:bool=False, progress:bool=True,
             models:str|None=None, # 'folds', 'full' or 'all' (default: 'all' when the run has a final fit, else 'folds')
+            unknown_quantile:float=0.95, # the share of the run's labelled ROIs (out of fold) that the `unknown` flag leaves known
            )->pd.DataFrame:
     "Predict every annotation of a split with a trained run; write submission, predictions, COCO results"
     run,out = Path(run),Path(out)
+    check_quantile(unknown_quantile)
     if out.exists() and not out.is_dir(): raise ValueError(f"{out}: is a file; --out must be a folder")
     tax = RunDir(run).taxonomy(); D = dist_tensor(tax)  # the run's categories
     df = split.reset_index(drop=True) if isinstance(split, pd.DataFrame) else read_any(split, coco, tax.names)
@@ -295,11 +299,24 @@ def predict(run:str|Path, # run directory of `fathomnbs-train`
     feat = None
     if cfg.feature_cache and not per_roi: logits,feat = feature_logits(fms, inp, tta=tta, bs=bs, cache=cache, progress=progress)
     else: logits = predict_logits(fms, inp, tta=tta, bs=bs, per_roi=per_roi, progress=progress)
-    probs = combine_folds(logits, [f.weight for f in fms], combine)
+    cal = RunDir(run).read_calibration()
+    if cal is None: print(f"warning: {run} has no calibration.json (trained before calibration): the probabilities are not calibrated "
+                          "and no row is flagged unknown; train the run again to calibrate it")
+    t = cal['temperature'] if cal else 1.
+    w = [f.weight for f in fms]
+    probs = combine_folds(logits/t, w, combine)  # each model's logits divided by the run's temperature, then combined
     have = np.abs(logits).sum((0, 2))>0
     probs[~have] = _prior(run, tax)  # annotations with no image at all
-    pred = decode_probs(torch.from_numpy(probs), D, decode).numpy()
+    # decoding reads the calibrated probabilities, unless the run measured them worse for it out of fold
+    dp = probs if cal is None or cal.get('decode_calibrated', True) else np.where(have[:, None], combine_folds(logits, w, combine), probs)
+    pred = decode_probs(torch.from_numpy(dp), D, decode).numpy()
     table = prediction_table(probs, pred, threshold, tax)
+    table.insert(2, 'confidence', subtree_confidence(probs, pred, tax))
+    us = unknown_scores(run, cal, probs, feat)
+    thr = unknown_threshold(cal['unknown']['oof'], unknown_quantile) if cal else float('nan')
+    us[~have] = np.nan  # no image: nothing to judge
+    table.insert(3, 'unknown_score', us)
+    table.insert(4, 'unknown', pd.array([pd.NA if np.isnan(s) or cal is None else bool(s>thr) for s in us], dtype='boolean'))
     table.insert(0, 'image_id', df['image_id'].values); table.insert(0, 'annotation_id', df['annotation_id'].values)
     if (df['label']!='').all(): table.insert(2, 'label', df['label'].values)
     sub = table[['annotation_id', 'prediction']].rename(columns={'prediction':'concept_name'})
@@ -316,8 +333,8 @@ def predict(run:str|Path, # run directory of `fathomnbs-train`
         np.save(tmp/'probs.npy', probs)
         cat_ids = category_ids(tax, split, coco)
         res = [dict(image_id=int(i), bbox=None if pd.isna(x) else [float(x), float(y), float(w), float(h)],
-                    category_id=cat_ids[int(c)], score=float(s)) for i,x,y,w,h,c,s in
-               zip(df['image_id'], df['x'], df['y'], df['w'], df['h'], pred, table['probability'])]
+                    category_id=cat_ids[int(c)], score=float(s), unknown=None if pd.isna(u) else bool(u)) for i,x,y,w,h,c,s,u in
+               zip(df['image_id'], df['x'], df['y'], df['w'], df['h'], pred, table['probability'], table['unknown'])]
         (tmp/'results.json').write_text(json.dumps(res))
         if inp.warnings: pd.DataFrame(inp.warnings).to_csv(tmp/'warnings.csv', index=False)
         if (df['label']!='').all():
@@ -328,17 +345,32 @@ def predict(run:str|Path, # run directory of `fathomnbs-train`
         shutil.rmtree(tmp, ignore_errors=True); raise
     table.attrs['replaced'] = _swap_in(tmp, out)
     table.attrs['models'],table.attrs['max_dist'] = [f.fold for f in fms],tax.max_dist
+    table.attrs.update(temperature=t if cal else None, unknown_threshold=thr, unknown_quantile=unknown_quantile)
     if feat is not None: table.attrs['features'] = dict(computed=feat.computed, loaded=feat.loaded, path=str(feat.path))
     return table
 
 
+# %% ../nbs/08_inference.ipynb #e5518f02
+def unknown_scores(run:Path, cal:dict|None, probs:np.ndarray, feat:FeatureCache|None)->np.ndarray:
+    "Each row's unknown score as the run measured it: its background head on the ROI features, or one less the top probability"
+    if cal is not None and cal['unknown']['score']=='background head':
+        if feat is None or getattr(feat, 'features', None) is None:
+            raise ValueError(f"{run}: its unknown score reads the cached ROI features; predict without --per-roi")
+        from fathomnbs.run import TrainConfig
+        h = dict(np.load(RunDir(run).background_head))
+        cfg,_ = RunDir(run).read_config()
+        j = next(k for k,v in enumerate(cfg.views) if v!='frame')
+        s = background_score(h, feat.features[j].numpy())
+        return np.where(feat.has_image, s, np.nan)
+    return (1-probs.max(1)).astype(np.float64)
+
 # %% ../nbs/08_inference.ipynb #cd7d560f
 def plot_report(table:pd.DataFrame, tax=None):
-    "Distance by the true taxon's rank, and the categories with the largest mean distance"
+    "Distance by the true taxon's rank, the categories with the largest mean distance, and the reliability of `confidence`"
     tax = tax or load_taxonomy()
     d = table.assign(distance=[tax.distance(p, t) for p,t in zip(table['prediction'], table['label'])],
                      true_rank=[tax[t].rank if tax[t].rank in RANKS else 'off-rank' for t in table['label']])
-    fig,(a1,a2) = plt.subplots(1, 2, figsize=(12, 4), gridspec_kw=dict(width_ratios=[1, 2]))
+    fig,(a1,a2,a3) = plt.subplots(1, 3, figsize=(16, 4), gridspec_kw=dict(width_ratios=[1, 2, 1.2]))
     r = d.groupby('true_rank')['distance'].agg(['mean', 'size']).reindex([o for o in (*RANKS, 'off-rank') if o in set(d['true_rank'])])
     a1.bar(r.index, r['mean']); a1.set(ylabel='mean distance', title=f'By rank of the true taxon (mean {d["distance"].mean():.2f})')
     for k,(m,n) in enumerate(zip(r['mean'], r['size'])): a1.text(k, m, f'n={n}', ha='center', va='bottom', fontsize=8)
@@ -346,6 +378,9 @@ def plot_report(table:pd.DataFrame, tax=None):
     c = d.groupby('label')['distance'].mean().sort_values(ascending=False).head(20)
     a2.barh(c.index[::-1], c.values[::-1]); a2.set(xlabel='mean distance', title='The 20 hardest categories')
     a2.tick_params(axis='y', labelsize=7)
+    if 'confidence' in table:  # right: the label at or below the predicted name
+        right = np.array([p==t or p in tax[t].lineage for p,t in zip(table['prediction'], table['label'])])
+        plot_reliability({'confidence': (table['confidence'].to_numpy(float), right)}, a3, 'Reliability of the confidence')
     fig.tight_layout()
     return fig
 

@@ -229,12 +229,23 @@ class RunDir:
     def log(self, k:int)->Path: return self.fold(k)/'log.csv'
     def steps(self, k:int)->Path: return self.fold(k)/'steps.csv'
     def valid_probs(self, k:int)->Path: return self.fold(k)/'valid_probs.npy'
+    def valid_logits(self, k:int)->Path: return self.fold(k)/'valid_logits.npy'
     def done(self, k:int)->Path: return self.fold(k)/'done.json'
     @property
     def taxonomy_csv(self)->Path: return self.path/'taxonomy.csv'
     def taxonomy(self)->Taxonomy:
         "The run's categories: its `taxonomy.csv` (runs before it had one: the bundled 79)"
         return Taxonomy.from_csv(self.taxonomy_csv) if self.taxonomy_csv.exists() else load_taxonomy()
+    @property
+    def calibration(self)->Path: return self.path/'calibration.json'
+    @property
+    def background_head(self)->Path: return self.path/'background_head.npz'
+    def read_calibration(self)->dict|None:
+        "The run's temperature and unknown score (`calibration.json`); None for a run trained before there was one"
+        f = self.calibration
+        if not f.exists(): return None
+        try: return json.loads(f.read_text())
+        except ValueError as e: raise ValueError(f"{f}: not valid JSON ({e}); train the run again, or delete it to predict uncalibrated") from None
     @property
     def full(self)->Path: return self.path/'full'
     @property

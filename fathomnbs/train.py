@@ -31,13 +31,16 @@ from .loss import BatchMixUp, fathom_metrics, decode_probs, dist_tensor, RankAcc
 from .run import TrainConfig, RunDir, resolve, build_model, build_loss, config_dict, process_bs, peak_lr
 from .step import fused_adamw, load_opt_state, device_metrics, StepTimer, append_csv, compile_model, uncompiled, gpu_setup, CudaGraphSteps
 from .features import Inputs, FeatureCache, feature_dir, cached_features, feature_dls, HeadOnly, RowFeatures
+from .confidence import (fit_temperature, softmax_t, top_label, ece, subtree_confidence, is_right, plot_reliability,
+                                  background_rows, fit_background, background_score)
 from fastai.torch_core import default_device
 
 # %% auto #0
-__all__ = ['TrainingError', 'FoldTracker', 'FoldLog', 'EarlyStop', 'BatchLog', 'DeviceMixedPrecision', 'make_learner',
-           'lr_schedule', 'weights_checksum', 'predict_probs', 'run_features', 'fold_callbacks', 'train_fold',
-           'check_run_dir', 'prepare_data', 'add_pseudo', 'untrained_loss', 'training_warnings', 'summarize',
-           'plot_curves', 'StopAfter', 'final_epochs', 'train_full', 'train', 'print_summary']
+__all__ = ['BACKGROUND_CROPS', 'TrainingError', 'FoldTracker', 'FoldLog', 'EarlyStop', 'BatchLog', 'DeviceMixedPrecision',
+           'make_learner', 'lr_schedule', 'weights_checksum', 'predict_probs', 'run_features', 'fold_callbacks',
+           'train_fold', 'check_run_dir', 'prepare_data', 'add_pseudo', 'untrained_loss', 'training_warnings',
+           'oof_logits', 'seen_rows', 'calibrate', 'plot_calibration', 'summarize', 'plot_curves', 'StopAfter',
+           'final_epochs', 'train_full', 'train', 'print_summary']
 
 # %% ../nbs/07_train.ipynb #5afda6f5
 class TrainingError(RuntimeError):
@@ -227,13 +230,14 @@ def weights_checksum(model)->str:
     return h.hexdigest()[:16]
 
 # %% ../nbs/07_train.ipynb #64716927
-def predict_probs(model, dl, n_inp:int=2)->np.ndarray:
-    "Softmax probabilities of `model` over `dl`, in order, in this process alone (no gathering across ranks)"
+def predict_probs(model, dl, n_inp:int=2, logits:bool=False)->np.ndarray:
+    "Softmax probabilities (or the logits) of `model` over `dl`, in order, in this process alone (no gathering across ranks)"
     model.eval(); out = []
     with torch.no_grad():
         for b in dl:  # plain tensors, as fastai's `CastToTensor` gives a fit (a compiled model takes no typed tensors)
             xs = [x.as_subclass(torch.Tensor) for x in b[:n_inp]]
-            out.append(torch.softmax(main_logits(model(*xs)).float(), -1).cpu())
+            z = main_logits(model(*xs)).float()
+            out.append((z if logits else torch.softmax(z, -1)).cpu())
     return torch.cat(out).numpy()
 
 # %% ../nbs/07_train.ipynb #d0e0f37d
@@ -308,7 +312,8 @@ def train_fold(cfg:TrainConfig, # a resolved config
                epochs_run=int(pd.read_csv(run.log(fold))['epoch'].max())+1 if run.log(fold).exists() else 0,
                stopped_early=bool(stopped), n_train=n_tr, n_valid=n_va)
     if rank_distrib()==0:
-        np.save(run.valid_probs(fold), predict_probs(learn.model, learn.dls.valid, learn.dls.n_inp))
+        z = predict_probs(learn.model, learn.dls.valid, learn.dls.n_inp, logits=True)  # the logits: the temperature and energy need them
+        np.save(run.valid_logits(fold), z); np.save(run.valid_probs(fold), torch.softmax(torch.from_numpy(z), -1).numpy())
         if cfg.export:
             with uncompiled(learn.model): learn.export('export.pkl')
         if cfg.feature_cache:  # the whole network for prediction: the frozen backbones and the best head
@@ -464,9 +469,110 @@ def training_warnings(log:pd.DataFrame, # a fold's log.csv
                 "(try a lower learning rate, or check the labels)"]
     return []
 
+# %% ../nbs/07_train.ipynb #34670d32
+def oof_logits(run:RunDir, df:pd.DataFrame, folds:list[int], n_classes:int)->np.ndarray:
+    "Each row's logits from the fold that validated on it (zeros elsewhere); a fold of an earlier version gives its log-probabilities"
+    Z = np.zeros((len(df), n_classes), dtype=np.float32)
+    for k in folds:
+        m,f = (df['fold']==k).values,run.valid_logits(k)
+        Z[m] = np.load(f) if f.exists() else np.log(np.maximum(np.load(run.valid_probs(k)), 1e-30))
+    return Z
+
+def seen_rows(df:pd.DataFrame, y:np.ndarray, folds:list[int])->np.ndarray:
+    "Rows of `folds` whose taxon is among their fold's training labels (new footage of a known taxon)"
+    seen = np.zeros(len(df), dtype=bool)
+    for k in folds:
+        m = (df['fold']==k).values
+        seen[m] = np.isin(y[m], y[(df['fold']!=k).values])
+    return seen
+
+def _figures(Z, y, t, decode, D, tax)->dict:
+    "NLL, the top label's ECE, the decoded name's ECE and the distance of rows (Z, y) at temperature t"
+    if not len(y): return {}
+    p = softmax_t(Z, t)
+    pred = decode_probs(torch.from_numpy(p), D, decode).numpy()
+    return dict(n=int(len(y)), nll=float(-np.log(np.maximum(p[np.arange(len(y)), y], 1e-12)).mean()), ece=ece(*top_label(p, y)),
+                ece_name=ece(subtree_confidence(p, pred, tax), is_right(pred, y, tax)), dist=float(D[pred, y].mean()))
+
+def _background_features(cfg:TrainConfig, bg:pd.DataFrame, net)->np.ndarray:
+    "Features of the ROI view of background crops (cut from their frames with the box, through the feature cache)"
+    inp = Inputs(bg, cfg)
+    (feats,),ok = cached_features(net, inp, (False,), FeatureCache(feature_dir(cfg.cache)), bs=cfg.bs)
+    return feats[_roi_view(cfg)].numpy()[ok]
+
+def _roi_view(cfg:TrainConfig)->int: return next(j for j,v in enumerate(cfg.views) if v!='frame')
+
+BACKGROUND_CROPS = 8, 2000  # background crops per frame, and at most in all
+
+def calibrate(cfg:TrainConfig, df:pd.DataFrame, out:Path, folds:list[int],
+              feats:RowFeatures|None=None, # a `feature_cache` run's features: its unknown score is a background head on them
+             )->dict:
+    "Fit the temperature on the out-of-fold logits and the unknown score's out-of-fold values; writes calibration.json and .png"
+    run = RunDir(out); tax = run.taxonomy(); D = dist_tensor(tax)
+    y = np.array([tax.idx[o] for o in df['label']])
+    Z = oof_logits(run, df, folds, len(tax))
+    rows = df['fold'].isin(folds).values
+    seen = rows & seen_rows(df, y, folds)
+    # the temperature of known taxa: on the rows whose taxon their fold trained on (all rows when fewer than 10 are)
+    fit = seen if seen.sum()>=10 else rows
+    t = fit_temperature(Z[fit], y[fit])
+    cal = dict(temperature=t, fitted_on='seen' if fit is seen else 'all', decode=cfg.decode,
+               before={k:_figures(Z[m], y[m], 1., cfg.decode, D, tax) for k,m in (('seen', seen), ('all', rows))},
+               after={k:_figures(Z[m], y[m], t, cfg.decode, D, tax) for k,m in (('seen', seen), ('all', rows))})
+    # min-risk decoding of the calibrated probabilities, unless out of fold it predicts worse than of the uncalibrated ones
+    cal['decode_calibrated'] = bool(cfg.decode=='argmax' or cal['after']['all']['dist']<=cal['before']['all']['dist']+1e-9)
+    ids = df['annotation_id'].values[rows]
+    if feats is not None:  # a binary head on the ROI features, against crops of the training frames where no box lies
+        lab = df[df['fold']>=0]
+        nf = lab['image_id'].nunique()
+        bg = background_rows(lab, per_frame=max(1, min(BACKGROUND_CROPS[0], BACKGROUND_CROPS[1]//max(nf, 1))), seed=cfg.seed)
+        fb = _background_features(cfg, bg, feats.net)
+        fr = feats.tensors[_roi_view(cfg)].numpy()
+        fold_of = dict(zip(lab['image_id'], lab['fold']))  # grouped folds: a frame's crops validate with its ROIs
+        bf = bg['image_id'].map(fold_of).to_numpy()
+        s_roi,s_bg = np.full(len(df), np.nan),np.full(len(bg), np.nan)
+        for k in folds:
+            m = (df['fold']==k).values
+            h = fit_background(fr[(df['fold']!=k).values & (df['fold']>=0).values], fb[bf!=k])
+            s_roi[m],s_bg[bf==k] = background_score(h, fr[m]),background_score(h, fb[bf==k])
+        h = fit_background(fr[(df['fold']>=0).values], fb)
+        np.savez(run.background_head, **h)
+        from sklearn.metrics import roc_auc_score
+        ok = ~np.isnan(s_bg)
+        auc = float(roc_auc_score(np.r_[np.zeros(rows.sum()), np.ones(ok.sum())], np.r_[s_roi[rows], s_bg[ok]])) if ok.any() else None
+        cal['unknown'] = dict(score='background head', oof=[float(o) for o in s_roi[rows]], annotation_id=[int(o) for o in ids],
+                              n_background=int(len(bg)), auroc_background_oof=auc, background_oof=[float(o) for o in s_bg[ok]])
+    else:  # one less the calibrated top probability
+        cal['unknown'] = dict(score='1 - top probability', oof=[float(o) for o in 1-softmax_t(Z[rows], t).max(1)], annotation_id=[int(o) for o in ids])
+    atomic_write(run.calibration, json.dumps(cal).encode())
+    plot_calibration(Z, y, t, rows, seen, cfg.decode, tax, cal['unknown']).savefig(out/'calibration.png', dpi=90, bbox_inches='tight')
+    plt.close('all')
+    return cal
+
+def plot_calibration(Z, y, t, rows, seen, decode, tax, unknown:dict):
+    "Reliability before and after the temperature (top label, and the decoded name), and the unknown score's distribution"
+    D = dist_tensor(tax)
+    fig,ax = plt.subplots(1, 3, figsize=(13, 4))
+    curves = {}
+    for lab,tt in (('before', 1.), (f'after (T = {t:.2f})', t)):
+        curves[f'{lab}, seen taxa'] = top_label(softmax_t(Z[seen], tt), y[seen])
+    plot_reliability(curves, ax[0], 'Top label, out of fold')
+    p = softmax_t(Z[rows], t); pred = decode_probs(torch.from_numpy(p), D, decode).numpy()
+    plot_reliability({'seen taxa': (subtree_confidence(p, pred, tax)[seen[rows]], is_right(pred, y[rows], tax)[seen[rows]]),
+                      'all ROIs': (subtree_confidence(p, pred, tax), is_right(pred, y[rows], tax))}, ax[1],
+                     f"The predicted name ({decode.replace('_', '-')}), calibrated")
+    bins = np.linspace(0, 1, 21)
+    ax[2].hist(unknown['oof'], bins=bins, alpha=.6, density=True, label='labelled ROIs')
+    if unknown.get('background_oof'): ax[2].hist(unknown['background_oof'], bins=bins, alpha=.6, density=True, label='background crops')
+    ax[2].set(xlabel=f"unknown score ({unknown['score']})", ylabel='density',
+              title='Unknown score, out of fold' + (f" (AUROC {unknown['auroc_background_oof']:.2f})" if unknown.get('auroc_background_oof') else ''))
+    ax[2].legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
 # %% ../nbs/07_train.ipynb #b136a218
-def summarize(cfg:TrainConfig, df:pd.DataFrame, out:Path, results:list[dict], full:dict=None)->dict:
-    "Out-of-fold predictions and scores; writes oof_probs.npy, oof.csv, summary.json, curves.png"
+def summarize(cfg:TrainConfig, df:pd.DataFrame, out:Path, results:list[dict], full:dict=None, feats:RowFeatures|None=None)->dict:
+    "Out-of-fold predictions and scores, and the calibration (`calibrate`); writes oof_probs.npy, oof.csv, summary.json, curves.png"
     tax = RunDir(out).taxonomy(); D = dist_tensor(tax)
     probs = np.zeros((len(df), len(tax)), dtype=np.float32)
     for r in results:
@@ -500,6 +606,9 @@ def summarize(cfg:TrainConfig, df:pd.DataFrame, out:Path, results:list[dict], fu
     s['n_pseudo'] = int((df['fold']<0).sum())
     s['oof_dist'] = s['oof_dist_argmax'] if cfg.decode=='argmax' else s['oof_dist_min_risk']
     run = RunDir(out)
+    cal = calibrate(cfg, df, out, [r['fold'] for r in results], feats)
+    s['calibration'] = {**{k:cal[k] for k in ('temperature', 'fitted_on', 'before', 'after')},
+                        'unknown_score':cal['unknown']['score'], 'auroc_background_oof':cal['unknown'].get('auroc_background_oof')}
     s['warnings'] = [w for r in results if run.log(r['fold']).exists() for w in training_warnings(pd.read_csv(run.log(r['fold'])), r['fold'], untrained_loss(cfg, tax))]
     atomic_write(RunDir(out).summary, json.dumps(s, indent=1).encode())
     plot_curves(out, cfg.monitor).savefig(out/'curves.png', dpi=90, bbox_inches='tight'); plt.close('all')
@@ -603,7 +712,7 @@ def train(cfg:TrainConfig, # the run's settings
         if len(done)==cfg.folds: full = train_full(cfg, df, out, final_epochs([run.result(k) for k in done]), log=_log0, feats=feats)
         else: _log0(f"final fit: waits for every fold ({len(done)} of {cfg.folds} finished)")
     if rank_distrib(): return {}
-    return summarize(cfg, df, out, results, full)
+    return summarize(cfg, df, out, results, full, feats)
 
 # %% ../nbs/07_train.ipynb #c6f2149b
 def print_summary(s:dict):
@@ -614,6 +723,12 @@ def print_summary(s:dict):
     print("accuracy per rank: " + ', '.join(f"{k} {v:.3f}" for k,v in s['oof_accuracy_per_rank'].items() if v is not None))
     print(f"best constant prediction, out of fold: {s['best_constant_oof']:.4f}")
     if s.get('final_fit'): print(f"final fit on all {s['final_fit']['n_train']} ROIs: {s['final_fit']['epochs']} epoch(s), saved in full/")
+    c = s.get('calibration')
+    if c:
+        b,a = c['before'].get(c['fitted_on'], {}),c['after'].get(c['fitted_on'], {})
+        print(f"calibration: temperature {c['temperature']:.3f} (fitted on the {'ROIs of taxa their fold trained on' if c['fitted_on']=='seen' else 'out-of-fold ROIs'}); "
+              f"NLL {b.get('nll', float('nan')):.3f} -> {a.get('nll', float('nan')):.3f}, ECE {b.get('ece', float('nan')):.3f} -> {a.get('ece', float('nan')):.3f}"
+              + (f"; unknown score AUROC, background crops against ROIs, out of fold: {c['auroc_background_oof']:.3f}" if c.get('auroc_background_oof') is not None else ''))
     for w in s.get('warnings', []): print(f"warning: {w}")
     print(f"out-of-fold distance ({s.get('decode', 'argmax').replace('_', '-')} decoding):")
     print(f"{s['oof_dist']:.4f}")
