@@ -28,6 +28,8 @@ from fathomnbs.loss import dist_tensor, decode_probs
 
 VARIANTS = {
     'base': {},                                    # the sample preset
+    'probe': dict(head='probe'),                   # the probe head: centred, L2-normalised features, a logistic regression (C 100)
+    'linear': dict(head='linear'),                 # the linear head trained by fastai (AdamW, early stopping on validation distance)
     'mlp': dict(head='mlp'),                       # the MLP head instead of the linear one
     'wd0.1': dict(wd=0.1),                         # stronger weight decay
     'ls0': dict(smoothing=0.),                     # no label smoothing

@@ -271,9 +271,10 @@ def crop_box(img:Image.Image, # the frame as loaded
 
 def cut_row(r, # a split-table row with its frame path, box and frame size
             scale:float=1., # >1: a context crop
+            img:Image.Image=None, # the frame, if the caller has it loaded already
            )->Image.Image:
     "The row's box (or a context crop around it) cut from its frame, as 8-bit RGB"
-    return crop_box(load_rgb(r['frame']), (r['x'], r['y'], r['w'], r['h']), (r['frame_w'], r['frame_h']), scale)
+    return crop_box(load_rgb(r['frame']) if img is None else img, (r['x'], r['y'], r['w'], r['h']), (r['frame_w'], r['frame_h']), scale)
 
 # %% ../nbs/01_data.ipynb #717a4cec
 def add_folds(df:pd.DataFrame, # a labelled split table

@@ -50,6 +50,11 @@ class Inputs:
             raise DataError(f"image id(s) {n.index[n>1].tolist()[:5]} name more than one frame file; each frame needs its own image_id")
         self.bad_frames = {}
 
+    def _frame_img(self, p)->Image.Image:
+        "The frame at `p` as loaded, kept while consecutive rows cut from it (rows sorted by frame load each frame once)"
+        if getattr(self, '_last', (None,))[0]!=p: self._last = (p, load_rgb(p))
+        return self._last[1]
+
     def _warn(self, r, problem, handling): self.warnings.append(dict(annotation_id=int(r['annotation_id']), image_id=int(r['image_id']), problem=problem, handling=handling))
 
     def frame(self, image_id)->np.ndarray|None:
@@ -69,7 +74,7 @@ class Inputs:
         has_box = not pd.isna(r['x']) and r['frame'] is not None and not pd.isna(r['frame'])
         if has_box:
             try:
-                im = fit_min_size(cut_row(r, scale))
+                im = fit_min_size(cut_row(r, scale, self._frame_img(r['frame'])))
                 if scale==1: self._warn(r, err, 'cut from the frame with the box')
                 return im
             except DataError as e: err = f"{err}; {e}"

@@ -16,8 +16,8 @@ import torch.nn.functional as F
 from .taxonomy import rank_groups, atomic_write, cache_root
 
 # %% auto #0
-__all__ = ['WeightsError', 'weights_dir', 'create_backbone', 'convert_in_order', 'lite0_weights', 'as_tokens', 'CrossBlock',
-           'ContextAttention', 'StreamNet', 'main_logits', 'fathom_splitter', 'llrd_groups']
+__all__ = ['WeightsError', 'weights_dir', 'create_backbone', 'convert_in_order', 'lite0_weights', 'CL2N', 'as_tokens',
+           'CrossBlock', 'ContextAttention', 'StreamNet', 'main_logits', 'fathom_splitter', 'llrd_groups']
 
 # %% ../nbs/04_model.ipynb #d2ed1e41
 class WeightsError(ValueError):
@@ -82,6 +82,16 @@ def _entropy_conf(logits):
     return 1 - (-(lp.exp()*lp).sum(1))/math.log(logits.shape[1])
 
 
+# %% ../nbs/04_model.ipynb #4b5b4635
+class CL2N(nn.Module):
+    "Centre features on a mean (a buffer, set when the head is fitted) and scale each row to unit length"
+    def __init__(self, n:int):
+        super().__init__()
+        self.register_buffer('mean', torch.zeros(n))
+    def forward(self, x):
+        x = x-self.mean.to(x.dtype)
+        return x/x.norm(dim=-1, keepdim=True).clamp_min(1e-12)
+
 # %% ../nbs/04_model.ipynb #87820465
 def as_tokens(f:torch.Tensor)->torch.Tensor:
     "(batch, tokens, channels): a CNN's feature map flattened over its positions, or a ViT's tokens as they are"
@@ -119,7 +129,7 @@ class StreamNet(nn.Module):
                  pretrained=False, # for every stream, or a list: False, True, or a weights file each
                  shared:bool=False, # one backbone (archs[0]) for all views
                  fusion:str='concat', # 'concat', 'gate' or 'attention' (the first view attends to the others' tokens)
-                 head:str='mlp', # the classifier: 'mlp' (dropout, hidden layer, BatchNorm, ReLU, dropout, linear) or 'linear' (dropout, linear)
+                 head:str='mlp', # the classifier: 'mlp' (dropout, hidden layer, BatchNorm, ReLU, dropout, linear), 'linear' (dropout, linear) or 'probe' (`CL2N`, linear: fitted as a logistic regression)
                  hidden:int=512, # width of the head's hidden layer
                  drop=(0.4, 0.3), # the head's two dropouts
                  aux_heads:bool=False, # return the gate's per-stream logits too (gate fusion only)
@@ -130,7 +140,8 @@ class StreamNet(nn.Module):
         super().__init__()
         if fusion not in ('concat', 'gate', 'attention'): raise ValueError(f"fusion must be 'concat', 'gate' or 'attention', not {fusion!r}")
         if fusion=='attention' and len(archs)<2: raise ValueError("attention fusion needs a context view besides the first (query) view")
-        if head not in ('mlp', 'linear'): raise ValueError(f"head must be 'mlp' or 'linear', not {head!r}")
+        if head not in ('mlp', 'linear', 'probe'): raise ValueError(f"head must be 'mlp', 'linear' or 'probe', not {head!r}")
+        if head=='probe' and fusion!='concat': raise ValueError("head 'probe' takes the concatenated features (fusion 'concat')")
         if aux_heads and fusion!='gate': raise ValueError("aux_heads needs fusion='gate' (the heads are the gate's)")
         self.archs,self.n_views,self.shared,self.fusion,self.aux_heads = tuple(archs),len(archs),shared,fusion,aux_heads
         self.n_classes = n_classes
@@ -149,7 +160,8 @@ class StreamNet(nn.Module):
             self.aux = nn.ModuleList([nn.Linear(f, n_classes) for f in self.feat_dims])
             self.gate = nn.Linear(self.n_views, nf)
         pre = [nn.BatchNorm1d(nf)] if fusion=='gate' else []  # gated features are rescaled: normalised first
-        if head=='linear': self.head = nn.Sequential(*pre, nn.Dropout(d0), nn.Linear(nf, n_classes))
+        if head=='probe': self.head = nn.Sequential(CL2N(nf), nn.Linear(nf, n_classes))
+        elif head=='linear': self.head = nn.Sequential(*pre, nn.Dropout(d0), nn.Linear(nf, n_classes))
         elif fusion=='concat':
             self.head = nn.Sequential(nn.Dropout(d0), nn.Linear(nf, hidden), nn.BatchNorm1d(hidden), nn.ReLU(inplace=True),
                                       nn.Dropout(d1), nn.Linear(hidden, n_classes))

@@ -38,9 +38,9 @@ from fastai.torch_core import default_device
 # %% auto #0
 __all__ = ['BACKGROUND_CROPS', 'TrainingError', 'FoldTracker', 'FoldLog', 'EarlyStop', 'BatchLog', 'DeviceMixedPrecision',
            'make_learner', 'lr_schedule', 'weights_checksum', 'predict_probs', 'run_features', 'fold_callbacks',
-           'train_fold', 'check_run_dir', 'prepare_data', 'add_pseudo', 'untrained_loss', 'training_warnings',
-           'oof_logits', 'seen_rows', 'calibrate', 'plot_calibration', 'summarize', 'plot_curves', 'StopAfter',
-           'final_epochs', 'train_full', 'train', 'print_summary']
+           'train_fold', 'fit_probe', 'probe_fold', 'check_run_dir', 'prepare_data', 'add_pseudo', 'untrained_loss',
+           'training_warnings', 'oof_logits', 'seen_rows', 'calibrate', 'plot_calibration', 'summarize', 'plot_curves',
+           'StopAfter', 'final_epochs', 'train_full', 'train', 'print_summary']
 
 # %% ../nbs/07_train.ipynb #5afda6f5
 class TrainingError(RuntimeError):
@@ -280,6 +280,7 @@ def train_fold(cfg:TrainConfig, # a resolved config
     distrib_barrier()
     set_seed(cfg.seed+fold if cfg.fold_seeds else cfg.seed)  # python, numpy and torch: the same run twice gives the same draws
     if cfg.feature_cache and feats is None: feats = run_features(cfg, df)
+    if cfg.head=='probe': return probe_fold(cfg, df, fold, run, feats, log)
     learn = make_learner(cfg, df, fold, run.fold(fold), feats=feats, tax=run.taxonomy())
     state,start = None,0
     if run.last(fold).exists():
@@ -322,6 +323,55 @@ def train_fold(cfg:TrainConfig, # a resolved config
     distrib_barrier()
     log(f"fold {fold}: done; best {cfg.monitor} {res['best']:.4f} at epoch {res['best_epoch']}"
         + (" (stopped early)" if res['stopped_early'] else ""))
+    return res
+
+# %% ../nbs/07_train.ipynb #2035d269
+@torch.no_grad()
+def fit_probe(net, # a `StreamNet` with head 'probe'
+              X:torch.Tensor, # (rows, features): the concatenated features of the training rows
+              y:np.ndarray, # their class indices
+              C:float=100.):
+    "Fit `net`'s probe head: the training rows' mean, then a multinomial logistic regression (scikit-learn) on the centred, L2-normalised rows"
+    from sklearn.linear_model import LogisticRegression
+    norm,lin = net.head[0],net.head[1]
+    X = X.double(); m = X.mean(0)
+    A = X-m; A = (A/A.norm(dim=1, keepdim=True).clamp_min(1e-12)).numpy()
+    n_cls,nf = lin.weight.shape
+    W,b = np.zeros((n_cls, nf)),np.zeros(n_cls)
+    cls = np.unique(y)
+    if len(cls)>1:
+        lr = LogisticRegression(C=C, max_iter=5000).fit(A, y)
+        if len(cls)==2: W[cls[1]],b[cls[1]] = lr.coef_[0],lr.intercept_[0]  # a binary fit: class 0's logit is 0
+        else: W[cls],b[cls] = lr.coef_,lr.intercept_
+    z = A@W[cls].T+b[cls]
+    rest = np.setdiff1d(np.arange(n_cls), cls)
+    b[rest] = z.max(1).min()-30  # categories never seen in training: no probability to speak of
+    norm.mean.copy_(m.float()); lin.weight.copy_(torch.from_numpy(W).float()); lin.bias.copy_(torch.from_numpy(b).float())
+    return net
+
+def _probe_net(cfg:TrainConfig, feats:RowFeatures, tax:Taxonomy):
+    "A fresh network of `cfg` holding exactly the backbones that made the features"
+    net = build_model(cfg, pretrained=False, tax=tax)
+    net.backbones.load_state_dict(feats.net.backbones.state_dict())
+    return net.eval()
+
+def probe_fold(cfg:TrainConfig, df:pd.DataFrame, fold:int, run:RunDir, feats:RowFeatures, log=None)->dict:
+    "Fit the probe head of one fold (head 'probe'): on the other folds' rows, scored on the fold's; writes fold<k>/ as a trained fold does"
+    log,tax = log or _log0,run.taxonomy()
+    y = np.array([tax.idx[o] for o in df['label']]); va = (df['fold']==fold).values
+    net = _probe_net(cfg, feats, tax)
+    log(f"fold {fold}: fitting the probe head on {int((~va).sum())} ROIs (C {cfg.head_c:g}), validating on {int(va.sum())} ({df.loc[va, 'image_id'].nunique()} frames)")
+    fit_probe(net, torch.cat(feats.tensors, 1)[torch.from_numpy(~va)], y[~va], cfg.head_c)
+    with torch.no_grad(): z = net.forward_head([t[torch.from_numpy(va)] for t in feats.tensors]).float()
+    D = dist_tensor(tax)
+    best = float(D[decode_probs(torch.softmax(z, -1), D, cfg.decode), torch.from_numpy(y[va])].mean()) if va.any() else math.inf
+    res = dict(fold=fold, best=best, best_epoch=0, monitor=cfg.monitor, epochs_run=0, stopped_early=False, n_train=int((~va).sum()), n_valid=int(va.sum()))
+    if rank_distrib()==0:
+        run.fold(fold).mkdir(parents=True, exist_ok=True)
+        np.save(run.valid_logits(fold), z.numpy()); np.save(run.valid_probs(fold), torch.softmax(z, -1).numpy())
+        atomic_write(run.best(fold), lambda p: torch.save(net.state_dict(), p))
+        atomic_write(run.done(fold), json.dumps(res, indent=1).encode())
+    log(f"fold {fold}: done; {cfg.monitor} {best:.4f}")
     return res
 
 # %% ../nbs/07_train.ipynb #774bcada
@@ -611,7 +661,8 @@ def summarize(cfg:TrainConfig, df:pd.DataFrame, out:Path, results:list[dict], fu
                         'unknown_score':cal['unknown']['score'], 'auroc_background_oof':cal['unknown'].get('auroc_background_oof')}
     s['warnings'] = [w for r in results if run.log(r['fold']).exists() for w in training_warnings(pd.read_csv(run.log(r['fold'])), r['fold'], untrained_loss(cfg, tax))]
     atomic_write(RunDir(out).summary, json.dumps(s, indent=1).encode())
-    plot_curves(out, cfg.monitor).savefig(out/'curves.png', dpi=90, bbox_inches='tight'); plt.close('all')
+    if any(run.path.glob('fold*/log.csv')):  # folds trained by epochs (a probe head has none)
+        plot_curves(out, cfg.monitor).savefig(out/'curves.png', dpi=90, bbox_inches='tight'); plt.close('all')
     return s
 
 # %% ../nbs/07_train.ipynb #b2861062
@@ -660,6 +711,14 @@ def train_full(cfg:TrainConfig, df:pd.DataFrame, out:str|Path,
     distrib_barrier()
     set_seed(cfg.seed)
     if cfg.feature_cache and feats is None: feats = run_features(cfg, df)
+    if cfg.head=='probe':  # the probe head on every row, fitted as in the folds
+        net = fit_probe(_probe_net(cfg, feats, run.taxonomy()), torch.cat(feats.tensors, 1), np.array([run.taxonomy().idx[o] for o in df['label']]), cfg.head_c)
+        res = dict(epochs=0, n_train=len(df), train_loss=None)
+        log(f"final fit: the probe head on all {len(df)} ROIs")
+        if rank_distrib()==0:
+            run.full.mkdir(parents=True, exist_ok=True)
+            atomic_write(run.full_model, lambda p: torch.save(net.state_dict(), p)); atomic_write(run.full_done, json.dumps(res, indent=1).encode())
+        return res
     learn = make_learner(cfg, df, None, run.full, feats=feats, metrics=False, tax=run.taxonomy())
     n_tr = len(df)
     if n_tr<cfg.bs: raise TrainingError(f"final fit: {n_tr} ROIs, fewer than one batch (the global batch bs {cfg.bs}); lower --bs")
@@ -717,12 +776,14 @@ def train(cfg:TrainConfig, # the run's settings
 # %% ../nbs/07_train.ipynb #c6f2149b
 def print_summary(s:dict):
     "The run's summary as a user reads it; the last line is the out-of-fold distance"
-    for r in s['folds']: print(f"  fold {r['fold']}: best {r['monitor']} {r['best']:.4f} at epoch {r['best_epoch']} of {r['epochs_run']}")
+    for r in s['folds']:
+        if r['epochs_run']: print(f"  fold {r['fold']}: best {r['monitor']} {r['best']:.4f} at epoch {r['best_epoch']} of {r['epochs_run']}")
+        else: print(f"  fold {r['fold']}: {r['monitor']} {r['best']:.4f} (the probe head)")
     print(f"out-of-fold over {s['n_rois']} ROIs: distance {s['oof_dist_argmax']:.4f} (argmax), {s['oof_dist_min_risk']:.4f} (min-risk); "
           f"accuracy {s['oof_accuracy']:.3f}")
     print("accuracy per rank: " + ', '.join(f"{k} {v:.3f}" for k,v in s['oof_accuracy_per_rank'].items() if v is not None))
     print(f"best constant prediction, out of fold: {s['best_constant_oof']:.4f}")
-    if s.get('final_fit'): print(f"final fit on all {s['final_fit']['n_train']} ROIs: {s['final_fit']['epochs']} epoch(s), saved in full/")
+    if s.get('final_fit'): print(f"final fit on all {s['final_fit']['n_train']} ROIs: " + (f"{s['final_fit']['epochs']} epoch(s)" if s['final_fit']['epochs'] else "the probe head") + ", saved in full/")
     c = s.get('calibration')
     if c:
         b,a = c['before'].get(c['fitted_on'], {}),c['after'].get(c['fitted_on'], {})
