@@ -312,7 +312,7 @@ def predict(run:str|Path, # run directory of `fathomnbs-train`
     pred = decode_probs(torch.from_numpy(dp), D, decode).numpy()
     table = prediction_table(probs, pred, threshold, tax)
     table.insert(2, 'confidence', subtree_confidence(probs, pred, tax))
-    us = unknown_scores(run, cal, probs, feat)
+    us = unknown_scores(run, cfg, cal, probs, feat)
     thr = unknown_threshold(cal['unknown']['oof'], unknown_quantile) if cal else float('nan')
     us[~have] = np.nan  # no image: nothing to judge
     table.insert(3, 'unknown_score', us)
@@ -351,14 +351,12 @@ def predict(run:str|Path, # run directory of `fathomnbs-train`
 
 
 # %% ../nbs/08_inference.ipynb #e5518f02
-def unknown_scores(run:Path, cal:dict|None, probs:np.ndarray, feat:FeatureCache|None)->np.ndarray:
+def unknown_scores(run:Path, cfg:TrainConfig, cal:dict|None, probs:np.ndarray, feat:FeatureCache|None)->np.ndarray:
     "Each row's unknown score as the run measured it: its background head on the ROI features, or one less the top probability"
     if cal is not None and cal['unknown']['score']=='background head':
         if feat is None or getattr(feat, 'features', None) is None:
             raise ValueError(f"{run}: its unknown score reads the cached ROI features; predict without --per-roi")
-        from fathomnbs.run import TrainConfig
         h = dict(np.load(RunDir(run).background_head))
-        cfg,_ = RunDir(run).read_config()
         j = next(k for k,v in enumerate(cfg.views) if v!='frame')
         s = background_score(h, feat.features[j].numpy())
         return np.where(feat.has_image, s, np.nan)
