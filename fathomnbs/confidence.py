@@ -15,7 +15,7 @@ from .taxonomy import load_taxonomy, Taxonomy
 
 # %% auto #0
 __all__ = ['ECE_BINS', 'as_logits', 'nll_at', 'fit_temperature', 'softmax_t', 'reliability', 'ece', 'top_label', 'subtree_matrix',
-           'subtree_confidence', 'is_right', 'plot_reliability', 'background_rows', 'fit_background',
+           'subtree_confidence', 'is_right', 'plot_reliability', 'background_rows', 'fit_logistic', 'fit_background',
            'background_score', 'check_quantile', 'unknown_threshold']
 
 # %% ../nbs/05a_confidence.ipynb #2058ad14
@@ -136,6 +136,19 @@ def background_rows(df:pd.DataFrame, # a split table (its frames, boxes and fram
     cols = list(dict.fromkeys([*df.columns, 'annotation_id', 'image_id', 'roi', 'frame', 'x', 'y', 'w', 'h', 'frame_w', 'frame_h', 'label']))
     return pd.DataFrame(rows, columns=cols)
 
+# %% ../nbs/05a_confidence.ipynb #485e0611
+def fit_logistic(X:np.ndarray, # (rows, features)
+                 y:np.ndarray, # (rows,) class labels, at least two distinct
+                 C:float=1., # inverse L2 strength, as scikit-learn's
+                 class_weight=None)->tuple[np.ndarray,np.ndarray]:
+    "scikit-learn's L2 logistic regression of `y` on `X`, fitted in the row space of `X`: (coef, intercept) as its `coef_` and `intercept_`"
+    from sklearn.linear_model import LogisticRegression
+    X = np.asarray(X, dtype=np.float64)
+    _,S,Vt = np.linalg.svd(X, full_matrices=False)
+    keep = S>S[0]*1e-10; Vt = Vt[keep]
+    lr = LogisticRegression(C=C, max_iter=5000, class_weight=class_weight).fit(X@Vt.T, y)
+    return lr.coef_@Vt,lr.intercept_
+
 # %% ../nbs/05a_confidence.ipynb #622f2d3b
 def _unit(x:np.ndarray)->np.ndarray: x = np.asarray(x, dtype=np.float64); return x/np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
 
@@ -143,11 +156,10 @@ def fit_background(rois:np.ndarray, # (n, features) of labelled ROIs
                    background:np.ndarray, # (m, features) of background crops
                    C:float=10.)->dict:
     "A binary logistic regression, background against ROIs, on L2-normalised features: its coefficients"
-    from sklearn.linear_model import LogisticRegression
     X = np.vstack([_unit(rois), _unit(background)])
     t = np.r_[np.zeros(len(rois)), np.ones(len(background))]
-    lr = LogisticRegression(C=C, max_iter=5000, class_weight='balanced').fit(X, t)
-    return dict(coef=lr.coef_[0].astype(np.float32), intercept=np.float32(lr.intercept_[0]))
+    W,b = fit_logistic(X, t, C, class_weight='balanced')
+    return dict(coef=W[0].astype(np.float32), intercept=np.float32(b[0]))
 
 def background_score(head:dict, feats:np.ndarray)->np.ndarray:
     "The background head's probability that each row is background"

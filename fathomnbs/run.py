@@ -6,7 +6,7 @@ Docs: https://fathomnbs.github.io/fathomnbs/run.html.md"""
 
 # %% ../nbs/06_run.ipynb #d763919d
 from __future__ import annotations
-import dataclasses, json, math, os, re
+import dataclasses, functools, json, math, os, re
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 
@@ -220,6 +220,12 @@ def _from_format1(d:dict)->dict:
     for k,v in dict(drop_path=0., fold_seeds=True, wd_bn_bias=False, tta='bilinear', channels_last=False, profile=False).items(): d.setdefault(k, v)
     return _global_bs(d)
 
+# %% ../nbs/06_run.ipynb #7389b87c
+@functools.lru_cache(maxsize=8)
+def _taxonomy_of(path:str, mtime_ns:int, size:int)->Taxonomy:
+    "A run's `taxonomy.csv`, parsed once per version of the file (its distances take a tenth of a second to build)"
+    return Taxonomy.from_csv(path)
+
 # %% ../nbs/06_run.ipynb #98df20e0
 class RunDir:
     "A run folder: where each of its files is, and what it holds"
@@ -243,7 +249,10 @@ class RunDir:
     def taxonomy_csv(self)->Path: return self.path/'taxonomy.csv'
     def taxonomy(self)->Taxonomy:
         "The run's categories: its `taxonomy.csv` (runs before it had one: the bundled 79)"
-        return Taxonomy.from_csv(self.taxonomy_csv) if self.taxonomy_csv.exists() else load_taxonomy()
+        f = self.taxonomy_csv
+        if not f.exists(): return load_taxonomy()
+        st = f.stat()
+        return _taxonomy_of(str(f.resolve()), st.st_mtime_ns, st.st_size)
     @property
     def calibration(self)->Path: return self.path/'calibration.json'
     @property

@@ -31,7 +31,7 @@ from .loss import BatchMixUp, fathom_metrics, decode_probs, dist_tensor, RankAcc
 from .run import TrainConfig, RunDir, resolve, build_model, build_loss, config_dict, process_bs, peak_lr
 from .step import fused_adamw, load_opt_state, device_metrics, StepTimer, append_csv, compile_model, uncompiled, gpu_setup, CudaGraphSteps
 from .features import Inputs, FeatureCache, feature_dir, cached_features, feature_dls, HeadOnly, RowFeatures
-from .confidence import (fit_temperature, softmax_t, top_label, ece, subtree_confidence, is_right, plot_reliability,
+from .confidence import (fit_logistic, fit_temperature, softmax_t, top_label, ece, subtree_confidence, is_right, plot_reliability,
                                   background_rows, fit_background, background_score)
 from fastai.torch_core import default_device
 
@@ -332,7 +332,6 @@ def fit_probe(net, # a `StreamNet` with head 'probe'
               y:np.ndarray, # their class indices
               C:float=100.):
     "Fit `net`'s probe head: the training rows' mean, then a multinomial logistic regression (scikit-learn) on the centred, L2-normalised rows"
-    from sklearn.linear_model import LogisticRegression
     norm,lin = net.head[0],net.head[1]
     X = X.double(); m = X.mean(0)
     A = X-m; A = (A/A.norm(dim=1, keepdim=True).clamp_min(1e-12)).numpy()
@@ -340,9 +339,9 @@ def fit_probe(net, # a `StreamNet` with head 'probe'
     W,b = np.zeros((n_cls, nf)),np.zeros(n_cls)
     cls = np.unique(y)
     if len(cls)>1:
-        lr = LogisticRegression(C=C, max_iter=5000).fit(A, y)
-        if len(cls)==2: W[cls[1]],b[cls[1]] = lr.coef_[0],lr.intercept_[0]  # a binary fit: class 0's logit is 0
-        else: W[cls],b[cls] = lr.coef_,lr.intercept_
+        coef,icpt = fit_logistic(A, y, C)
+        if len(cls)==2: W[cls[1]],b[cls[1]] = coef[0],icpt[0]  # a binary fit: class 0's logit is 0
+        else: W[cls],b[cls] = coef,icpt
     z = A@W[cls].T+b[cls]
     rest = np.setdiff1d(np.arange(n_cls), cls)
     b[rest] = z.max(1).min()-30  # categories never seen in training: no probability to speak of
