@@ -14,7 +14,7 @@ import numpy as np, pandas as pd, torch
 import networkx as nx
 import matplotlib.pyplot as plt
 
-from .taxonomy import load_taxonomy, score, RANKS, ROOT
+from .taxonomy import load_taxonomy, score, RANKS, ROOT, Taxonomy
 from .core import cache_dir
 from .data import read_split, split_json, resolved_paths, DataError, COLS as SPLIT_COLS
 from .model import StreamNet, main_logits
@@ -26,7 +26,7 @@ from .confidence import subtree_confidence, background_score, unknown_threshold,
 # %% auto #0
 __all__ = ['MODELS', 'PREDICT_OUTPUTS', 'FoldModel', 'load_run', 'frame_features', 'roi_logits', 'predict_logits',
            'feature_logits', 'combine_folds', 'node_matrix', 'prediction_table', 'check_submission', 'read_any',
-           'category_ids', 'predict', 'unknown_scores', 'plot_report']
+           'category_ids', 'Predictions', 'predict_table', 'predict', 'unknown_scores', 'plot_report']
 
 # %% ../nbs/18_inference.ipynb #eeec3561
 @dataclass
@@ -274,9 +274,14 @@ def _swap_in(tmp:Path, out:Path)->bool:
     tmp.rmdir()
     return had
 
-def predict(run:str|Path, # run directory of `fathomnbs-train`
+@dataclass
+class Predictions:
+    "What `predict_table` computes, nothing written: the table, the ensemble's probabilities, the decoded indices, the rows, their inputs' warnings, the submission"
+    table:pd.DataFrame; probs:np.ndarray; pred:np.ndarray; rows:pd.DataFrame; warnings:list; submission:pd.DataFrame; tax:Taxonomy
+    def __repr__(self): return f"Predictions({len(self.table)} rows, models {self.table.attrs.get('models')})"
+
+def predict_table(run:str|Path, # run directory of `fathomnbs-train`
             split:str|Path|pd.DataFrame=None, # split folder (or a COCO json, or a split table)
-            out:str|Path='predictions', # folder for the outputs
             coco:str|Path=None, # COCO json of the split (default: the split folder's only *.json)
             decode:str=None, # 'argmax' or 'min_risk' (default: the run's)
             combine:str='mean', # folds: 'mean' or 'geometric'
@@ -286,10 +291,9 @@ def predict(run:str|Path, # run directory of `fathomnbs-train`
             models:str|None=None, # 'folds', 'full' or 'all' (default: 'all' when the run has a final fit, else 'folds')
             unknown_quantile:float=0.95, # the share of the run's labelled ROIs (out of fold) that the `unknown` flag leaves known
            )->pd.DataFrame:
-    "Predict every annotation of a split with a trained run; write submission, predictions, COCO results"
-    run,out = Path(run),Path(out)
+    "Predict every annotation of a split with a trained run, in memory: the table of `predictions.csv`, and what the files hold besides"
+    run = Path(run)
     check_quantile(unknown_quantile)
-    if out.exists() and not out.is_dir(): raise ValueError(f"{out}: is a file; --out must be a folder")
     tax = RunDir(run).taxonomy(); D = dist_tensor(tax)  # the run's categories
     df = split.reset_index(drop=True) if isinstance(split, pd.DataFrame) else read_any(split, coco, tax.names)
     cfg,fms = load_run(run, folds, device, models)
@@ -322,6 +326,28 @@ def predict(run:str|Path, # run directory of `fathomnbs-train`
     if (df['label']!='').all(): table.insert(2, 'label', df['label'].values)
     sub = table[['annotation_id', 'prediction']].rename(columns={'prediction':'concept_name'})
     check_submission(sub, df['annotation_id'], tax)
+    table.attrs['models'],table.attrs['max_dist'] = [f.fold for f in fms],tax.max_dist
+    table.attrs.update(temperature=t if cal else None, unknown_threshold=thr, unknown_quantile=unknown_quantile)
+    if feat is not None: table.attrs['features'] = dict(computed=feat.computed, loaded=feat.loaded, path=str(feat.path))
+    return Predictions(table, probs, pred, df, inp.warnings, sub, tax)
+
+def predict(run:str|Path, # run directory of `fathomnbs-train`
+            split:str|Path|pd.DataFrame=None, # split folder (or a COCO json, or a split table)
+            out:str|Path='predictions', # folder for the outputs
+            coco:str|Path=None, # COCO json of the split (default: the split folder's only *.json)
+            decode:str=None, # 'argmax' or 'min_risk' (default: the run's)
+            combine:str='mean', # folds: 'mean' or 'geometric'
+            tta:bool=None, # also the +10° rotated view (default: the run's `tta`, on unless 'none')
+            threshold:float=0.5, # rollup threshold
+            folds=None, bs:int=32, device=None, cache='default', per_roi:bool=False, progress:bool=True,
+            models:str|None=None, # 'folds', 'full' or 'all' (default: 'all' when the run has a final fit, else 'folds')
+            unknown_quantile:float=0.95, # the share of the run's labelled ROIs (out of fold) that the `unknown` flag leaves known
+           )->pd.DataFrame:
+    "Predict every annotation of a split with a trained run (`predict_table`); write submission, predictions, COCO results into `out`"
+    run,out = Path(run),Path(out)
+    if out.exists() and not out.is_dir(): raise ValueError(f"{out}: is a file; --out must be a folder")
+    p = predict_table(run, split=split, coco=coco, decode=decode, combine=combine, tta=tta, threshold=threshold, folds=folds, bs=bs, device=device, cache=cache, per_roi=per_roi, progress=progress, models=models, unknown_quantile=unknown_quantile)
+    table,probs,pred,df,sub,tax = p.table,p.probs,p.pred,p.rows,p.submission,p.tax
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=out, prefix='.new-'))  # written whole, then swapped in: nothing of an earlier prediction survives
     try:
@@ -337,7 +363,7 @@ def predict(run:str|Path, # run directory of `fathomnbs-train`
                     category_id=cat_ids[int(c)], score=float(s), unknown=None if pd.isna(u) else bool(u)) for i,x,y,w,h,c,s,u in
                zip(df['image_id'], df['x'], df['y'], df['w'], df['h'], pred, table['probability'], table['unknown'])]
         (tmp/'results.json').write_text(json.dumps(res))
-        if inp.warnings: pd.DataFrame(inp.warnings).to_csv(tmp/'warnings.csv', index=False)
+        if p.warnings: pd.DataFrame(p.warnings).to_csv(tmp/'warnings.csv', index=False)
         if (df['label']!='').all():
             s = score(sub, df[['annotation_id', 'label']].rename(columns={'label':'concept_name'}), tax)
             (tmp/'score.txt').write_text(f"{s:.6f}\n")
@@ -345,9 +371,6 @@ def predict(run:str|Path, # run directory of `fathomnbs-train`
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True); raise
     table.attrs['replaced'] = _swap_in(tmp, out)
-    table.attrs['models'],table.attrs['max_dist'] = [f.fold for f in fms],tax.max_dist
-    table.attrs.update(temperature=t if cal else None, unknown_threshold=thr, unknown_quantile=unknown_quantile)
-    if feat is not None: table.attrs['features'] = dict(computed=feat.computed, loaded=feat.loaded, path=str(feat.path))
     return table
 
 
