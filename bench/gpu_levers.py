@@ -127,7 +127,7 @@ def run(name, c, profile_it):
     torch.backends.cudnn.benchmark = c['bench']
     mf = torch.channels_last if c['cl'] else torch.contiguous_format
     m = fresh_model(c['dp']).to(dev).to(memory_format=mf).train()
-    lf = HierLoss().to(dev)
+    lf = HierLoss(tax=load_taxonomy()).to(dev)
     ps = list(m.parameters())
     opt = fused_adamw(ps, lr=1e-4, wd=1e-4) if c['opt'] == 'fused' else adamw(ps, lr=1e-4, wd=1e-4)
     if c['compile']: compile_model(m, c['compile'])

@@ -7,6 +7,7 @@ Prints step time, images/s, peak memory, and the projected time for 5 folds x 50
 import argparse, time, torch
 from fathomnbs.model import StreamNet
 from fathomnbs.loss import HierLoss
+from fathomnbs.taxonomy import load_taxonomy
 
 p = argparse.ArgumentParser()
 p.add_argument('--bs', type=int, default=32)
@@ -19,7 +20,7 @@ dev = 'cuda'; torch.backends.cudnn.benchmark = True
 m = StreamNet().to(dev)
 mf = torch.channels_last if a.channels_last else torch.contiguous_format
 m = m.to(memory_format=mf)
-lf = HierLoss().to(dev)
+lf = HierLoss(tax=load_taxonomy()).to(dev)
 opt = torch.optim.AdamW(m.parameters(), lr=1e-4, weight_decay=1e-4, fused=True)
 dt = {'bf16':torch.bfloat16, 'fp16':torch.float16, 'fp32':None}[a.dtype]
 scaler = torch.amp.GradScaler(enabled=a.dtype=='fp16')

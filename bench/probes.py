@@ -27,7 +27,7 @@ p.add_argument('--seeds', default=','.join(map(str, range(42, 52))))
 p.add_argument('--sizes', default='128')
 p.add_argument('--data', default='data/sample')
 a = p.parse_args()
-tax,D = load_taxonomy(),dist_tensor()
+tax,D = load_taxonomy(),dist_tensor(tax=load_taxonomy())
 df = read_split(a.data); y = np.array([tax.idx[o] for o in df['label']])
 def dist(pr, yy): return float(D[decode_probs(torch.as_tensor(pr).float(), D, 'min_risk'), torch.as_tensor(yy)].mean())
 def prep(A, B, how):
@@ -55,7 +55,7 @@ def cv_c(A, yA, groups):
 GRID = (('raw', (1.,)), ('l2', (1., 10., 100.)), ('cl2n', (1., 10., 100., 1000.)), ('std', (0.01, 0.1, 1.)))
 for size in map(int, a.sizes.split(',')):
     with contextlib.redirect_stdout(io.StringIO()):
-        X = torch.cat(run_features(resolve(preset('sample', roi_size=size)), df).tensors, 1).numpy()
+        X = torch.cat(run_features(resolve(preset('sample', roi_size=size)), df, load_taxonomy()).tensors, 1).numpy()
     res,const,chosen = {},[],[]
     for seed in map(int, a.seeds.split(',')):
         frames = np.array(sorted(df['image_id'].unique()))

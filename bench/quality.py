@@ -54,7 +54,7 @@ p.add_argument('--data', default='data/sample')
 p.add_argument('--out', default='runs/bench-quality')
 a = p.parse_args()
 defaults.callbacks = [c for c in defaults.callbacks if c is not ProgressCallback]
-tax,D = load_taxonomy(),dist_tensor()
+tax,D = load_taxonomy(),dist_tensor(tax=load_taxonomy())
 df = read_split(a.data)
 y = np.array([tax.idx[o] for o in df['label']])
 

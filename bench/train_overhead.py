@@ -12,6 +12,7 @@ from fathomnbs.data import read_split
 from fathomnbs.datablock import fathom_dls
 from fathomnbs.model import StreamNet, fathom_splitter
 from fathomnbs.loss import HierLoss
+from fathomnbs.taxonomy import load_taxonomy
 from fathomnbs.step import adamw  # fastai's Adam, the optimizer this figure was measured with
 from fastai.learner import Learner
 import fastai.callback.all
@@ -29,7 +30,7 @@ with tempfile.TemporaryDirectory() as d:
     for b in dls.train: pass  # fill the frame cache
     torch.manual_seed(0)
     model = StreamNet((a.arch,)*2)
-    loss = HierLoss()
+    loss = HierLoss(tax=load_taxonomy())
     learn = Learner(dls, model, loss_func=loss, opt_func=adamw, lr=1e-4, wd=1e-4, splitter=fathom_splitter)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=1e-4, eps=1e-8)
 

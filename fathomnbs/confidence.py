@@ -11,7 +11,7 @@ import networkx as nx
 import torch.nn.functional as F
 import matplotlib.pyplot as plt
 
-from .taxonomy import load_taxonomy, Taxonomy
+from .taxonomy import Taxonomy
 
 # %% auto #0
 __all__ = ['ECE_BINS', 'as_logits', 'nll_at', 'fit_temperature', 'softmax_t', 'reliability', 'ece', 'top_label', 'subtree_matrix',
@@ -75,9 +75,8 @@ def top_label(probs:np.ndarray, y:np.ndarray)->tuple[np.ndarray, np.ndarray]:
     return probs.max(1), probs.argmax(1)==np.asarray(y)
 
 # %% ../nbs/07_confidence.ipynb #ef47a652
-def subtree_matrix(tax:Taxonomy=None)->np.ndarray:
+def subtree_matrix(tax:Taxonomy)->np.ndarray:
     "(classes, classes) 0/1: row i, column j is 1 when category i lies at or below category j in the tree"
-    tax = tax or load_taxonomy()
     S = np.zeros((len(tax), len(tax)), dtype=np.float32)
     for j,n in enumerate(tax.names):
         for m in ({n} | nx.descendants(tax.tree, n)):
@@ -86,12 +85,12 @@ def subtree_matrix(tax:Taxonomy=None)->np.ndarray:
 
 def subtree_confidence(probs:np.ndarray, # (n, classes) calibrated probabilities
                        pred:np.ndarray, # (n,) predicted class indices
-                       tax:Taxonomy=None)->np.ndarray:
+                       tax:Taxonomy)->np.ndarray:
     "The probability that each predicted name is right: the mass of the categories at or below it"
     S = subtree_matrix(tax)
     return (np.asarray(probs, dtype=np.float32) @ S)[np.arange(len(pred)), np.asarray(pred)]
 
-def is_right(pred:np.ndarray, y:np.ndarray, tax:Taxonomy=None)->np.ndarray:
+def is_right(pred:np.ndarray, y:np.ndarray, tax:Taxonomy)->np.ndarray:
     "Whether each predicted name is right: the label lies at or below it"
     return subtree_matrix(tax)[np.asarray(y), np.asarray(pred)].astype(bool)
 

@@ -22,6 +22,7 @@ from fastai.data.core import DataLoaders
 from fastai.torch_core import default_device
 
 from .core import progress_lines, atomic_write, cache_dir, log0
+from .taxonomy import Taxonomy
 from .data import load_rgb, cut_row, fit_min_size, resolved_paths, DataError
 from .datablock import FrameCache, view_stats
 from .model import StreamNet
@@ -278,13 +279,14 @@ def feature_dls(feats:list[torch.Tensor], # one (rows, features) tensor per view
 # %% ../nbs/09_features.ipynb #001dab87
 def run_features(cfg:TrainConfig, # a resolved config with `feature_cache`
                  df:pd.DataFrame, # the rows to train on (every one has an image: `check_images`)
+                 tax:Taxonomy, # the run's categories (the network's head; its features do not depend on them)
                  net=None, # whose backbones give the features (default: `build_model(cfg)`)
                 )->RowFeatures:
     "Every row's pooled features through the feature cache, and the network whose backbones made them"
     t0 = time.time()
     fc = FeatureCache(cache_dir('features', cfg.cache))
     inp = Inputs(df, cfg)
-    net = (net or build_model(cfg)).to(default_device())
+    net = (net or build_model(cfg, tax=tax)).to(default_device())
     (feats,),ok = cached_features(net, inp, (False,), fc, bs=cfg.bs, progress=True if sys.stdout.isatty() else 'log')
     for w in inp.warnings: log0(f"warning: annotation {w['annotation_id']}: {w['problem']}; {w['handling']}")
     if not ok.all(): raise DataError(f"no image for annotation(s) {df['annotation_id'][~ok].tolist()[:10]}")

@@ -14,7 +14,7 @@ import numpy as np, pandas as pd, torch
 import networkx as nx
 import matplotlib.pyplot as plt
 
-from .taxonomy import load_taxonomy, score, RANKS, ROOT, Taxonomy
+from .taxonomy import score, RANKS, ROOT, Taxonomy
 from .core import cache_dir
 from .data import read_split, split_json, resolved_paths, DataError, COLS as SPLIT_COLS
 from .model import StreamNet, main_logits
@@ -178,9 +178,9 @@ def combine_folds(logits:np.ndarray, # (folds, n, classes)
     raise ValueError(f"combine must be 'mean' or 'geometric', not {how!r}")
 
 # %% ../nbs/18_inference.ipynb #21d953da
-def node_matrix(tax=None)->tuple[list[str], np.ndarray, np.ndarray]:
+def node_matrix(tax:Taxonomy)->tuple[list[str], np.ndarray, np.ndarray]:
     "Tree nodes (without the root), their depth, and the (categories, nodes) 0/1 matrix of 'category is at or below node'"
-    tax = tax or load_taxonomy(); g = tax.tree
+    g = tax.tree
     nodes = [n for n in nx.topological_sort(g) if n!=ROOT]
     depth = nx.shortest_path_length(g, ROOT)
     M = np.zeros((len(tax), len(nodes)), dtype=np.float32)
@@ -191,10 +191,10 @@ def node_matrix(tax=None)->tuple[list[str], np.ndarray, np.ndarray]:
 
 def prediction_table(probs:np.ndarray, # (n, classes) ensemble probabilities
                      pred:np.ndarray, # (n,) predicted class indices
-                     threshold:float=0.5, # rollup: the deepest taxon with at least this probability
-                     tax=None)->pd.DataFrame:
+                     threshold:float, # rollup: the deepest taxon with at least this probability (0.5 in `predict`)
+                     tax:Taxonomy)->pd.DataFrame:
     "Prediction, its probability and expected distance, the path per rank with probabilities, top-5, rollup"
-    tax = tax or load_taxonomy(); g = tax.tree
+    g = tax.tree
     nodes,depth,M = node_matrix(tax)
     P = probs @ M
     col = {n:j for j,n in enumerate(nodes)}
@@ -218,9 +218,8 @@ def prediction_table(probs:np.ndarray, # (n, classes) ensemble probabilities
     return pd.DataFrame(d)
 
 # %% ../nbs/18_inference.ipynb #017332ab
-def check_submission(sub:pd.DataFrame, ids, tax=None):
+def check_submission(sub:pd.DataFrame, ids, tax:Taxonomy):
     "Error unless `sub` has exactly one row per id of `ids` and only category names"
-    tax = tax or load_taxonomy()
     ids = set(int(o) for o in ids)
     got = sub['annotation_id'].astype(int)
     dup = got[got.duplicated()].unique()
@@ -387,9 +386,8 @@ def unknown_scores(run:Path, cfg:TrainConfig, cal:dict|None, probs:np.ndarray, f
     return (1-probs.max(1)).astype(np.float64)
 
 # %% ../nbs/18_inference.ipynb #cd7d560f
-def plot_report(table:pd.DataFrame, tax=None):
+def plot_report(table:pd.DataFrame, tax:Taxonomy):
     "Distance by the true taxon's rank, the categories with the largest mean distance, and the reliability of `confidence`"
-    tax = tax or load_taxonomy()
     d = table.assign(distance=[tax.distance(p, t) for p,t in zip(table['prediction'], table['label'])],
                      true_rank=[tax[t].rank if tax[t].rank in RANKS else 'off-rank' for t in table['label']])
     fig,(a1,a2,a3) = plt.subplots(1, 3, figsize=(16, 4), gridspec_kw=dict(width_ratios=[1, 2, 1.2]))

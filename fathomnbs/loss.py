@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from fastai.callback.core import Callback
 from fastai.learner import Metric
 
-from .taxonomy import load_taxonomy, rank_groups, RANK_HEADS, RANKS
+from .taxonomy import Taxonomy, rank_groups, RANK_HEADS, RANKS
 from .model import main_logits
 
 # %% auto #0
@@ -21,9 +21,9 @@ __all__ = ['dist_tensor', 'expected_distance', 'decode_probs', 'HierLoss', 'Hier
            'fathom_metrics', 'BatchMixUp']
 
 # %% ../nbs/06_loss.ipynb #615084f2
-def dist_tensor(tax=None)->torch.Tensor:
+def dist_tensor(tax:Taxonomy)->torch.Tensor:
     "The distance matrix as a float tensor"
-    return torch.tensor((tax or load_taxonomy()).dist, dtype=torch.float32)
+    return torch.tensor(tax.dist, dtype=torch.float32)
 
 def expected_distance(probs:torch.Tensor, # (n, classes) probabilities
                       D:torch.Tensor, # (classes, classes) distances
@@ -50,7 +50,7 @@ class HierLoss(nn.Module):
                  aux_weight:float=0., # weight of the gate's per-stream heads (when the model returns them)
                  rank_weight:float=0., # weight of the per-rank heads (when the model returns them)
                  reduction:str='mean', # 'mean', 'sum' or 'none'
-                 tax=None, # default the bundled taxonomy
+                 *, tax:Taxonomy, # the categories
                 ):
         super().__init__()
         self.lam,self.smoothing,self.decode,self.aux_weight,self.rank_weight,self.reduction = lam,smoothing,decode,aux_weight,rank_weight,reduction
@@ -80,7 +80,7 @@ class HierLoss(nn.Module):
 # %% ../nbs/06_loss.ipynb #804b2285
 class _ClassMetric(Metric):
     "Accumulates a per-sample value of (predicted classes, targets) on their device: nothing is read back per batch"
-    def __init__(self, decode='argmax', tax=None): self.decode,self.D = decode,dist_tensor(tax)
+    def __init__(self, decode='argmax', *, tax:Taxonomy): self.decode,self.D = decode,dist_tensor(tax)
     def reset(self): self.total,self.count,self.host = 0.,0,None
     def _on(self, name, dev):
         "A constant tensor of the metric on `dev`, moved there once"
@@ -117,15 +117,15 @@ class Accuracy(_ClassMetric):
 
 class RankAccuracy(_ClassMetric):
     "Accuracy at `rank`, over the ROIs whose true taxon has an ancestor at that rank"
-    def __init__(self, rank, decode='argmax', tax=None):
-        super().__init__(decode, tax); self.rank = rank; self.map = torch.as_tensor(rank_groups(rank, tax)[1])
+    def __init__(self, rank, decode='argmax', *, tax:Taxonomy):
+        super().__init__(decode, tax=tax); self.rank = rank; self.map = torch.as_tensor(rank_groups(rank, tax)[1])
     def values(self, p, y):
         m = self._on('map', y.device); t = m[y]; keep = t>=0
         return ((m[p]==t) & keep).sum(), keep.sum()
     @property
     def name(self): return f'acc_{self.rank}'
 
-def fathom_metrics(ranks=RANK_HEADS, min_risk:bool=True, tax=None)->list:
+def fathom_metrics(ranks=RANK_HEADS, min_risk:bool=True, *, tax:Taxonomy)->list:
     "Distance (argmax and, if `min_risk`, min-risk), accuracy, and accuracy per rank (of `tax`, default the bundled taxonomy)"
     return [HierDistance(tax=tax), *([HierDistance('min_risk', tax=tax)] if min_risk else []), Accuracy(tax=tax),
             *[RankAccuracy(r, tax=tax) for r in ranks]]

@@ -132,7 +132,7 @@ class StreamNet(nn.Module):
                  aux_heads:bool=False, # return the gate's per-stream logits too (gate fusion only)
                  rank_heads=(), # ranks to add a head for, e.g. `RANK_HEADS`
                  attn_depth:int=4, attn_heads:int=8, attn_width:int=256, attn_drop:float=0.3, # attention fusion: per context view
-                 tax=None, # taxonomy for the rank heads; default the bundled one
+                 tax=None, # the categories, for the rank heads (needed only with `rank_heads`)
                  **backbone_kw):
         super().__init__()
         if fusion not in ('concat', 'gate', 'attention'): raise ValueError(f"fusion must be 'concat', 'gate' or 'attention', not {fusion!r}")
@@ -164,6 +164,7 @@ class StreamNet(nn.Module):
                                       nn.Dropout(d1), nn.Linear(hidden, n_classes))
         else: self.head = nn.Sequential(*pre, nn.Dropout(d0), nn.Linear(nf, hidden), nn.ReLU(inplace=True),
                                         nn.BatchNorm1d(hidden), nn.Dropout(d1), nn.Linear(hidden, n_classes))
+        if rank_heads and tax is None: raise ValueError("rank_heads need the categories' taxonomy: give tax")
         n_groups = {r:len(rank_groups(r, tax)[0]) for r in rank_heads}  # a rank with fewer than 2 taxa has nothing to learn: no head
         self.rank_heads = nn.ModuleDict({r:nn.Linear(nf, n) for r,n in n_groups.items() if n>=2})
 

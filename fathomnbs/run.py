@@ -315,7 +315,7 @@ def roi_view(cfg:TrainConfig)->int:
     return next(j for j,v in enumerate(cfg.views) if v!='frame')
 
 # %% ../nbs/08_run.ipynb #38f1ca14
-def build_model(cfg:TrainConfig, pretrained=None, tax=None):
+def build_model(cfg:TrainConfig, pretrained=None, *, tax:Taxonomy):
     "The `StreamNet` of `cfg` for the categories of `tax` (default the bundled 79); weights: `pretrained`, default the config's"
     from fathomnbs.model import StreamNet
     p = cfg.pretrained if pretrained is None else pretrained
@@ -323,10 +323,10 @@ def build_model(cfg:TrainConfig, pretrained=None, tax=None):
     return StreamNet(cfg.archs[:len(cfg.views)] if not cfg.shared else cfg.archs[:1]*len(cfg.views),
                      pretrained=list(p) if isinstance(p, (list, tuple)) else p, shared=cfg.shared, fusion=cfg.fusion, head=cfg.head, attn_depth=cfg.attn_depth,
                      attn_heads=cfg.attn_heads, attn_width=cfg.attn_width, attn_drop=cfg.attn_dropout,
-                     aux_heads=cfg.aux_heads, rank_heads=cfg.rank_heads, n_classes=len(tax or load_taxonomy()), tax=tax, **kw)
+                     aux_heads=cfg.aux_heads, rank_heads=cfg.rank_heads, n_classes=len(tax), tax=tax, **kw)
 
 # %% ../nbs/08_run.ipynb #01fd58cd
-def build_loss(cfg:TrainConfig, tax=None):
+def build_loss(cfg:TrainConfig, tax:Taxonomy):
     "The `HierLoss` of `cfg` over the categories of `tax` (default the bundled 79)"
     from fathomnbs.loss import HierLoss
     return HierLoss(lam=cfg.lam, smoothing=cfg.smoothing, decode=cfg.decode, aux_weight=cfg.aux_weight, rank_weight=cfg.rank_weight, tax=tax)

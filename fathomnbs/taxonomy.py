@@ -186,10 +186,9 @@ def _tree_layout(tree:nx.DiGraph):
     _walk(ROOT, 0)
     return pos
 
-def plot_tree(tax:Taxonomy=None, # default the bundled taxonomy
+def plot_tree(tax:Taxonomy, # the categories
               figsize=(14, 24), fontsize=7, ax=None):
     "Draw the taxonomy tree, categories coloured by rank"
-    tax = tax or load_taxonomy()
     g,pos = tax.tree,_tree_layout(tax.tree)
     if ax is None: _,ax = plt.subplots(figsize=figsize)
     for a,b in g.edges:
@@ -215,9 +214,8 @@ def tree_order(tax:Taxonomy)->list[int]:
     pos = _tree_layout(tax.tree)
     return sorted(range(len(tax)), key=lambda i: pos[tax.names[i]][1])
 
-def plot_distances(tax:Taxonomy=None, figsize=(13, 11), fontsize=6, ax=None):
+def plot_distances(tax:Taxonomy, figsize=(13, 11), fontsize=6, ax=None):
     "Heatmap of the distance matrix, categories in tree order"
-    tax = tax or load_taxonomy()
     o = tree_order(tax)
     if ax is None: _,ax = plt.subplots(figsize=figsize)
     im = ax.imshow(tax.dist[np.ix_(o, o)], cmap='magma_r', vmin=0, vmax=tax.max_dist)
@@ -230,10 +228,9 @@ def plot_distances(tax:Taxonomy=None, figsize=(13, 11), fontsize=6, ax=None):
 
 # %% ../nbs/01_taxonomy.ipynb #2600405c
 def rank_groups(rank:str, # one of `RANKS`
-                tax:Taxonomy=None, # default the bundled taxonomy
+                tax:Taxonomy, # the categories
                )->tuple[list[str], np.ndarray]:
     "The taxa at `rank` that the categories descend from, and each category's index among them (-1: none)"
-    tax = tax or load_taxonomy()
     anc = tax.ancestor_names(rank)
     groups = sorted({o for o in anc if o})
     return groups, np.array([groups.index(o) if o else -1 for o in anc], dtype=np.int64)
@@ -272,10 +269,9 @@ def read_annotation_names(src:str|Path|pd.DataFrame, # CSV or DataFrame with `an
 
 def distances(pred:list[str], # predicted names
               true:list[str], # true names, all categories of `tax`
-              tax:Taxonomy=None, # default the bundled taxonomy
+              tax:Taxonomy, # the categories
              )->np.ndarray:
     "Distance of each prediction to its truth; the taxonomy's `max_dist` for names that are not categories"
-    tax = tax or load_taxonomy()
     unknown = sorted({t for t in true if t not in tax})
     if unknown: raise ValueError(f"true names that are not categories: {unknown} (scored with another taxonomy? give it: --taxonomy)")
     t = np.array([tax.idx[o] for o in true], dtype=np.int64)
@@ -284,7 +280,7 @@ def distances(pred:list[str], # predicted names
 
 def score(submission:str|Path|pd.DataFrame, # predictions: `annotation_id,concept_name`
           solution:str|Path|pd.DataFrame, # the truth: `annotation_id,concept_name`
-          tax:Taxonomy=None, # default the bundled taxonomy
+          tax:Taxonomy, # the categories
           per_row:bool=False, # also return the per-annotation distances
          ):
     "Mean taxonomic distance of `submission` over the annotation ids of `solution`"
@@ -298,7 +294,7 @@ def score(submission:str|Path|pd.DataFrame, # predictions: `annotation_id,concep
     extra = sub.index.difference(sol.index)
     if len(extra): warnings.warn(f"submission has {len(extra)} id(s) not in the solution, not scored: {fmt_ids(extra.tolist())}")
     pred = sub.loc[sol.index]
-    tax_ = tax or load_taxonomy()
+    tax_ = tax
     unknown = pred[~pred.isin(tax_.names)]
     if len(unknown):  # scored the tree's largest distance as the official metric does (12), but not silently
         by_norm = {_norm_name(n):n for n in tax_.names}
@@ -313,10 +309,9 @@ def score(submission:str|Path|pd.DataFrame, # predictions: `annotation_id,concep
 
 # %% ../nbs/01_taxonomy.ipynb #d413662c
 def best_constant(labels:list[str], # true names
-                  tax:Taxonomy=None, # default the bundled taxonomy
+                  tax:Taxonomy, # the categories
                  )->tuple[str, float]:
     "The single category with the lowest mean distance to `labels`, and that distance"
-    tax = tax or load_taxonomy()
     counts = np.bincount([tax.idx[o] for o in labels], minlength=len(tax))
     mean = counts @ tax.dist / counts.sum()
     i = int(mean.argmin())
@@ -367,10 +362,10 @@ def names_from(path:str|Path)->list[str]:
     return [o.strip() for o in path.read_text().splitlines() if o.strip()]
 
 def write_taxonomy(out:str|Path, # folder to write to (created)
-                   tax:Taxonomy=None, # default the bundled taxonomy
+                   tax:Taxonomy, # the categories
                   )->list[Path]:
     "Write `taxonomy.csv`, `distance_matrix.csv` and `taxonomy_tree.png` to `out`"
-    tax,out = tax or load_taxonomy(),Path(out)
+    out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     tax.to_df().to_csv(out/'taxonomy.csv', index=False)
     tax.dist_df().to_csv(out/'distance_matrix.csv')

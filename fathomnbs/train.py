@@ -44,11 +44,10 @@ def make_learner(cfg:TrainConfig, # a resolved config (`resolve`)
                  path:Path=None, device=None,
                  feats:RowFeatures|None=None, # with `feature_cache`: every row's features and the backbones that made them
                  metrics:bool=True, # the validation metrics (off for a fit without a validation set)
-                 tax:Taxonomy=None, # the categories (default the bundled 79)
+                 *, tax:Taxonomy, # the categories
                 )->Learner:
     "The fastai `Learner` of one fold of `df` under `cfg` (of the heads on cached features with `feature_cache`)"
     cfg = resolve(cfg)  # a no-op on a resolved config
-    tax = tax or load_taxonomy()
     if cfg.feature_cache:
         if feats is None: raise ValueError("feature_cache: give the rows' features (`run_features`)")
         model = build_model(cfg, pretrained=False, tax=tax)
@@ -106,7 +105,7 @@ def train_fold(cfg:TrainConfig, # a resolved config
     if rank_distrib()==0: run.fold(fold).mkdir(parents=True, exist_ok=True)
     distrib_barrier()
     set_seed(cfg.seed+fold if cfg.fold_seeds else cfg.seed)  # python, numpy and torch: the same run twice gives the same draws
-    if cfg.feature_cache and feats is None: feats = run_features(cfg, df)
+    if cfg.feature_cache and feats is None: feats = run_features(cfg, df, run.taxonomy())
     if cfg.head=='probe': return probe_fold(cfg, df, fold, run, feats, log)
     learn = make_learner(cfg, df, fold, run.fold(fold), feats=feats, tax=run.taxonomy())
     state,start = None,0
@@ -161,9 +160,9 @@ def _taxonomy(cfg:TrainConfig)->Taxonomy:
     try: return Taxonomy.from_csv(cfg.taxonomy)
     except FileNotFoundError: raise FileNotFoundError(f"--taxonomy {cfg.taxonomy}: no such file") from None
 
-def check_run_dir(out:Path, cfg:TrainConfig, data:str|Path, tax:Taxonomy=None)->TrainConfig:
+def check_run_dir(out:Path, cfg:TrainConfig, data:str|Path, tax:Taxonomy)->TrainConfig:
     "Start a run folder (rank 0 writes `config.json` and `taxonomy.csv`, the others wait), or check that it holds this run; the config to train with"
-    run,tax = RunDir(out),tax or load_taxonomy()
+    run = RunDir(out)
     if rank_distrib()==0 and not run.config_file.exists():
         run.path.mkdir(parents=True, exist_ok=True)
         atomic_write(run.taxonomy_csv, tax.to_df().to_csv(index=False).encode()); run.write_config(cfg, data)
@@ -208,10 +207,9 @@ def prepare_data(cfg:TrainConfig, data:str|Path, out:Path, df:pd.DataFrame=None)
     return df
 
 # %% ../nbs/15_train.ipynb #4593ebaa
-def untrained_loss(cfg:TrainConfig, tax:Taxonomy=None)->float:
+def untrained_loss(cfg:TrainConfig, tax:Taxonomy)->float:
     "An upper bound of the training loss of an untrained model: cross-entropy of a uniform guess plus λ·(largest distance), per head"
     n_heads = 1 + (len(cfg.views) if cfg.aux_heads else 0)*(cfg.aux_weight>0) + len(cfg.rank_heads)*(cfg.rank_weight>0)
-    tax = tax or load_taxonomy()
     return n_heads*(math.log(len(tax)) + cfg.lam*tax.max_dist)
 
 def training_warnings(log:pd.DataFrame, # a fold's log.csv
@@ -312,7 +310,7 @@ def train_full(cfg:TrainConfig, df:pd.DataFrame, out:str|Path,
     if rank_distrib()==0: run.full.mkdir(parents=True, exist_ok=True)
     distrib_barrier()
     set_seed(cfg.seed)
-    if cfg.feature_cache and feats is None: feats = run_features(cfg, df)
+    if cfg.feature_cache and feats is None: feats = run_features(cfg, df, run.taxonomy())
     if cfg.head=='probe':  # the probe head on every row, fitted as in the folds
         net = fit_probe(probe_net(cfg, feats, run.taxonomy()), torch.cat(feats.tensors, 1), np.array([run.taxonomy().idx[o] for o in df['label']]), cfg.head_c)
         res = dict(epochs=0, n_train=len(df), train_loss=None)
@@ -365,7 +363,7 @@ def train(cfg:TrainConfig, # the run's settings
           f"{' + '.join(f'{a} {s}' for a,s in zip(cfg.archs, [cfg.roi_size, cfg.frame_size]))}")
     if cfg.pseudo: df = add_pseudo(df, cfg, tax, out)
     feats = None
-    if cfg.feature_cache: feats = rank0_first(run_features, cfg, df) if num_distrib()>1 else run_features(cfg, df)
+    if cfg.feature_cache: feats = rank0_first(run_features, cfg, df, tax) if num_distrib()>1 else run_features(cfg, df, tax)
     results = [train_fold(cfg, df, k, out, log=log0, feats=feats) for k in folds]
     full = None
     if cfg.final_fit:
