@@ -79,7 +79,7 @@ class TrainConfig:
     num_workers:int|None=None # DataLoader workers (None: every core but two, `default_workers`)
     cache:str|None='default' # frame cache folder ('default': cache_root()/frames; None: off)
     check_images:str='full' # before training, decode every ROI ('full') or read the headers only ('headers')
-    export:bool=True # also save an exported fastai Learner per fold
+    export:bool=False # also save each fold's fastai Learner (`export.pkl`, for fastai's `load_learner`; prediction reads `best.pth`)
     profile:bool=False # write each fold's per-step times (data wait, compute, memory) to steps.csv
 
     @property

@@ -152,7 +152,7 @@ def train_fold(cfg:TrainConfig, # a resolved config
     return res
 
 # %% ../nbs/15_train.ipynb #774bcada
-_RESUMABLE = ('num_workers', 'run_folds', 'profile', 'check_images', 'taxonomy', 'compile', 'channels_last', 'mixed_precision')  # fields a resume may change: how a run trains, not what (the taxonomy's content is checked)
+_RESUMABLE = ('num_workers', 'run_folds', 'profile', 'check_images', 'taxonomy', 'compile', 'channels_last', 'mixed_precision', 'export')  # fields a resume may change: how a run trains, not what (the taxonomy's content is checked)
 
 def _taxonomy(cfg:TrainConfig)->Taxonomy:
     "The categories of `cfg`: its lineage table, or the bundled 79"
