@@ -140,9 +140,11 @@ def resolved_paths(paths:pd.Series)->pd.Series:
     return pd.Series([m.get(p) if isinstance(p, str) else None for p in paths], index=paths.index, dtype=object)
 
 def split_json(split:str|Path)->Path|None:
-    "The split folder's COCO json: its only *.json (None when it has none, or several)"
+    "The split folder's COCO json: its only *.json (None when it has none; an error naming them when it has several)"
     js = sorted(Path(split).glob('*.json'))
-    return js[0] if len(js)==1 else None
+    if len(js)>1: raise DataError(f"{split}: {len(js)} json files ({', '.join(p.name for p in js)}), so which one describes the split "
+                                  "is not clear; keep one in the folder, or name it (fathomnbs-predict --coco FILE; read_split(coco=FILE))")
+    return js[0] if js else None
 
 def check_labels(df:pd.DataFrame, # a split table
                  classes, # the categories (an unlabelled row, '', is allowed)
