@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 
 from .taxonomy import score, RANKS, ROOT, Taxonomy
 from .core import cache_dir
+from fastcore.meta import delegates
 from .data import read_split, split_json, resolved_paths, DataError, COLS as SPLIT_COLS
 from .model import StreamNet, main_logits
 from .loss import decode_probs, dist_tensor
@@ -289,7 +290,7 @@ def predict_table(run:str|Path, # run directory of `fathomnbs-train`
             folds=None, bs:int=32, device=None, cache='default', per_roi:bool=False, progress:bool=True,
             models:str|None=None, # 'folds', 'full' or 'all' (default: 'all' when the run has a final fit, else 'folds')
             unknown_quantile:float=0.95, # the share of the run's labelled ROIs (out of fold) that the `unknown` flag leaves known
-           )->pd.DataFrame:
+           )->Predictions:
     "Predict every annotation of a split with a trained run, in memory: the table of `predictions.csv`, and what the files hold besides"
     run = Path(run)
     check_quantile(unknown_quantile)
@@ -330,22 +331,16 @@ def predict_table(run:str|Path, # run directory of `fathomnbs-train`
     if feat is not None: table.attrs['features'] = dict(computed=feat.computed, loaded=feat.loaded, path=str(feat.path))
     return Predictions(table, probs, pred, df, inp.warnings, sub, tax)
 
+@delegates(predict_table)
 def predict(run:str|Path, # run directory of `fathomnbs-train`
             split:str|Path|pd.DataFrame=None, # split folder (or a COCO json, or a split table)
             out:str|Path='predictions', # folder for the outputs
             coco:str|Path=None, # COCO json of the split (default: the split folder's only *.json)
-            decode:str=None, # 'argmax' or 'min_risk' (default: the run's)
-            combine:str='mean', # folds: 'mean' or 'geometric'
-            tta:bool=None, # also the +10° rotated view (default: the run's `tta`, on unless 'none')
-            threshold:float=0.5, # rollup threshold
-            folds=None, bs:int=32, device=None, cache='default', per_roi:bool=False, progress:bool=True,
-            models:str|None=None, # 'folds', 'full' or 'all' (default: 'all' when the run has a final fit, else 'folds')
-            unknown_quantile:float=0.95, # the share of the run's labelled ROIs (out of fold) that the `unknown` flag leaves known
-           )->pd.DataFrame:
+            **kwargs)->pd.DataFrame:
     "Predict every annotation of a split with a trained run (`predict_table`); write submission, predictions, COCO results into `out`"
     run,out = Path(run),Path(out)
     if out.exists() and not out.is_dir(): raise ValueError(f"{out}: is a file; --out must be a folder")
-    p = predict_table(run, split=split, coco=coco, decode=decode, combine=combine, tta=tta, threshold=threshold, folds=folds, bs=bs, device=device, cache=cache, per_roi=per_roi, progress=progress, models=models, unknown_quantile=unknown_quantile)
+    p = predict_table(run, split=split, coco=coco, **kwargs)
     table,probs,pred,df,sub,tax = p.table,p.probs,p.pred,p.rows,p.submission,p.tax
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=out, prefix='.new-'))  # written whole, then swapped in: nothing of an earlier prediction survives
