@@ -25,7 +25,7 @@ from fastcore.basics import patch
 import torch.nn.functional as F
 from fastai.vision.data import get_grid
 from fastai.data.transforms import IntToFloatTensor, Normalize
-from fasttransform import Transform, DisplayedTransform
+from fasttransform import Transform, DisplayedTransform, ItemTransform
 from fastcore.basics import noop
 
 from .data import load_rgb, fit_min_size, cut_row, DataError
@@ -35,8 +35,8 @@ from .core import atomic_write, cache_dir
 # %% auto #0
 __all__ = ['VIEWS', 'View', 'TensorRoi', 'PILRoi', 'TensorFrame', 'TensorContext', 'FrameCache', 'RoiLoader', 'FrameLoader',
            'ContextLoader', 'Augment', 'RoiResizedCrop', 'RandomDownscale', 'roi_affine_mat', 'RoiWarp', 'roi_lighting',
-           'roi_tfms', 'FrameNormalize', 'RoiBlock', 'FrameBlock', 'ContextBlock', 'view_stats', 'fathom_block',
-           'default_workers', 'fathom_dls']
+           'roi_tfms', 'FrameNormalize', 'ViewNormalize', 'RoiBlock', 'FrameBlock', 'ContextBlock', 'view_stats',
+           'fathom_block', 'default_workers', 'fathom_dls']
 
 # %% ../nbs/04_datablock.ipynb #6c27910c
 class View:
@@ -201,13 +201,14 @@ def roi_lighting(aug:Augment)->list:
     return [LightingTfm(fs), Hue(aug.hue, p=1.)]
 
 def roi_tfms(aug:Augment|None, # None: no augmentation (validation-only transforms)
-             stats=imagenet_stats, # (mean, std) to normalise with
+             stats=imagenet_stats, # (mean, std) to normalise with; None: not normalised (`ViewNormalize` does it)
             )->list:
     "The batch transforms of the ROI: warp and lighting in training, then normalisation (ImageNet's by default)"
-    if aug is None: return [Normalize.from_stats(*stats)]
+    norm = [] if stats is None else [Normalize.from_stats(*stats)]
+    if aug is None: return norm
     aff = RoiWarp(aff_fs=[partial(roi_affine_mat, flip=aug.flip, max_rotate=aug.max_rotate, translate=aug.translate,
                                   scale=aug.scale, shear=aug.shear)], pad_mode=aug.pad_mode)
-    return [aff, *roi_lighting(aug), Normalize.from_stats(*stats)]
+    return [aff, *roi_lighting(aug), *norm]
 
 
 # %% ../nbs/04_datablock.ipynb #b98b3393
@@ -227,9 +228,33 @@ class FrameNormalize(DisplayedTransform):
         m,s = self._on(x.device)
         return TensorFrame((x*s + m).clamp(0, 1))
 
+# %% ../nbs/04_datablock.ipynb #1681e955
+class ViewNormalize(ItemTransform):
+    "Each view of a batch normalised with its own (mean, std), by position (a uint8 view is scaled to [0, 1] first); and back, to show it"
+    order = 99  # after the warps and the lighting, as fastai's `Normalize`
+    def __init__(self, stats:list): # one (mean, std) per view, in the order of the batch's inputs
+        self.stats = [tuple(tuple(float(x) for x in o) for o in st) for st in stats]
+        self._dev = {}
+    def _consts(self, j:int, dev):
+        "View `j`'s mean and std on `dev`, made there once (a copy per batch would stall a GPU step)"
+        k = (j, dev)
+        if k not in self._dev: self._dev[k] = tuple(torch.tensor(o, device=dev).view(1, 3, 1, 1) for o in self.stats[j])
+        return self._dev[k]
+    def encodes(self, b:list):
+        for j in range(len(self.stats)):
+            x = b[j]; m,s = self._consts(j, x.device)
+            if x.dtype==torch.uint8: x = x.float()/255
+            b[j] = type(b[j])((x-m)/s)
+        return b
+    def decodes(self, b:list):
+        for j in range(len(self.stats)):
+            m,s = self._consts(j, b[j].device)
+            b[j] = type(b[j])((b[j]*s+m).clamp(0, 1))
+        return b
+
 # %% ../nbs/04_datablock.ipynb #cd2083bc
 def RoiBlock(size:int=224, aug:Augment|None=None, stats=imagenet_stats, min_size:int=8):
-    "The ROI view: loaded as `PILRoi`, random-resized-cropped (train) or squashed (valid), augmented on the batch"
+    "The ROI view: loaded as `PILRoi`, random-resized-cropped (train) or squashed (valid), augmented on the batch; `stats` None: not normalised"
     a = aug or Augment()
     crop = RoiResizedCrop(size, random=aug is not None, min_scale=a.min_scale, ratio=a.ratio)
     item = [RandomDownscale(a.downscale, a.downscale_range, min_size), crop] if aug is not None and a.downscale>0 else [crop]
@@ -238,15 +263,15 @@ def RoiBlock(size:int=224, aug:Augment|None=None, stats=imagenet_stats, min_size
 
 # %% ../nbs/04_datablock.ipynb #b938368d
 def FrameBlock(cache:FrameCache, stats=imagenet_stats):
-    "The frame view: squash-resized through `cache`, normalised, never augmented"
-    return TransformBlock(type_tfms=FrameLoader(cache), batch_tfms=FrameNormalize(*stats))
+    "The frame view: squash-resized through `cache`, normalised (`stats` None: left uint8, for `ViewNormalize`), never augmented"
+    return TransformBlock(type_tfms=FrameLoader(cache), batch_tfms=[] if stats is None else FrameNormalize(*stats))
 
 
 # %% ../nbs/04_datablock.ipynb #1362a777
 def ContextBlock(scale:float=3., size:int=224, stats=imagenet_stats):
-    "A context view: `scale` times the box around it, cut from the frame; augmented like the ROI (same draw)"
+    "A context view: `scale` times the box around it, cut from the frame; augmented like the ROI (same draw); `stats` None: not normalised"
     # the DataBlock merges transforms of the same type, so these are not applied twice beside a `RoiBlock`
-    return TransformBlock(type_tfms=ContextLoader(scale, size), batch_tfms=[IntToFloatTensor(), Normalize.from_stats(*stats)])
+    return TransformBlock(type_tfms=ContextLoader(scale, size), batch_tfms=[IntToFloatTensor(), *([] if stats is None else [Normalize.from_stats(*stats)])])
 
 
 # %% ../nbs/04_datablock.ipynb #8ee06868
@@ -267,16 +292,17 @@ def fathom_block(views=VIEWS, # 'roi', 'frame', 'context3', 'context5', ...: the
                  vocab:list[str]=None, # class order; default the 79 categories
                  stats=imagenet_stats, # (mean, std) for every view, or one (mean, std) per view
                 )->DataBlock:
-    "The DataBlock: one block per view, then the category"
+    "The DataBlock: one block per view, then the category; each view normalised with its own statistics (`ViewNormalize`)"
     blocks = []
-    for v,st in zip(views, view_stats(stats, len(views))):
-        if v=='roi': blocks.append(RoiBlock(roi_size, aug, st))
-        elif v=='frame': blocks.append(FrameBlock(FrameCache(frame_size, cache), st))
-        elif v.startswith('context'): blocks.append(ContextBlock(float(v[len('context'):]), roi_size, st))
+    for v in views:
+        if v=='roi': blocks.append(RoiBlock(roi_size, aug, None))
+        elif v=='frame': blocks.append(FrameBlock(FrameCache(frame_size, cache), None))
+        elif v.startswith('context'): blocks.append(ContextBlock(float(v[len('context'):]), roi_size, None))
         else: raise ValueError(f"unknown view {v!r}: use 'roi', 'frame' or 'context<scale>'")
     blocks.append(CategoryBlock(vocab=list(vocab or load_taxonomy().names), sort=False))
     getters = [noop]*len(views) + [ColReader('label')]  # each view's loader takes the whole row
-    return DataBlock(blocks=blocks, getters=getters, n_inp=len(views), splitter=IndexSplitter(valid_idx if valid_idx is not None else []))
+    return DataBlock(blocks=blocks, getters=getters, n_inp=len(views), splitter=IndexSplitter(valid_idx if valid_idx is not None else []),
+                     batch_tfms=ViewNormalize(view_stats(stats, len(views))))
 
 
 # %% ../nbs/04_datablock.ipynb #69afcaa8
