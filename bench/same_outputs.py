@@ -29,8 +29,8 @@ bad = 0
 args = sys.argv[1:]
 for before,after in zip(args[::2], args[1::2]):
     before,after = Path(before),Path(after)
-    fa = {p.relative_to(before) for p in before.rglob('*') if p.is_file()}
-    fb = {p.relative_to(after) for p in after.rglob('*') if p.is_file()}
+    files = lambda d: {p.relative_to(d) for p in d.rglob('*') if p.is_file() and p.name!='.lock'}  # the writer lock names its process
+    fa,fb = files(before),files(after)
     for f in sorted(fa ^ fb): print(f"only in {'before' if f in fa else 'after'}: {f}"); bad += 1
     n = diff = 0
     for f in sorted(fa & fb):

@@ -7,8 +7,9 @@ Docs: https://fathomnbs.github.io/fathomnbs/callbacks.html.md"""
 # %% ../nbs/11_callbacks.ipynb #381c6b17
 from __future__ import annotations
 import hashlib, math, os, time
+from pathlib import Path
 
-import numpy as np, torch
+import numpy as np, pandas as pd, torch
 from fastcore.basics import patch
 from fastai.callback.core import Callback, CancelFitException
 from fastai.callback.tracker import TrackerCallback
@@ -92,12 +93,21 @@ class FoldTracker(TrackerCallback):
         if val<self.ref-abs(self.min_delta): self.ref,self.wait = val,0  # fastai stores min_delta negated for np.less
         else: self.wait += 1
         self.stopped_early = self.wait>=self.patience
-        if rank_distrib()==0:
-            m = unwrap_model(self.model)
-            if self.new_best: atomic_write(self.rd.best(self.fold), lambda p: torch.save(m.state_dict(), p))
-            state = dict(model=m.state_dict(), opt=self.opt.state_dict(), epoch=self.epoch, best=self.best,
-                         best_epoch=self.best_epoch, ref=self.ref, wait=self.wait)
-            atomic_write(self.rd.last(self.fold), lambda p: torch.save(state, p))
+        if rank_distrib()==0 and self.new_best: atomic_write(self.rd.best(self.fold), lambda p: torch.save(unwrap_model(self.model).state_dict(), p))
+        self.pending = True  # the last checkpoint: once the epoch is logged (`FoldLog`), else before the next epoch or at the end of the fit
+
+    def save_last(self):
+        "Write the checkpoint a resume starts from (`last.pth`) for the epoch just tracked, once"
+        if not getattr(self, 'pending', False): return
+        self.pending = False
+        if rank_distrib(): return
+        m = unwrap_model(self.model)
+        state = dict(model=m.state_dict(), opt=self.opt.state_dict(), epoch=self.epoch, best=self.best,
+                     best_epoch=self.best_epoch, ref=self.ref, wait=self.wait)
+        atomic_write(self.rd.last(self.fold), lambda p: torch.save(state, p))
+
+    def before_epoch(self): self.save_last()
+    def after_fit(self): self.save_last()
 
 # %% ../nbs/11_callbacks.ipynb #723a5fc4
 class FoldLog(CSVLogger):
@@ -110,6 +120,10 @@ class FoldLog(CSVLogger):
     def before_fit(self):
         self.names = list(self.recorder.metric_names[:-1])  # 'time' is written as time_s
         self.rank0 = rank_distrib()==0
+        f = Path(self.fname)
+        if self.rank0 and f.exists() and f.stat().st_size:  # a run killed between an epoch's row and its checkpoint trains that epoch again
+            log = pd.read_csv(f)
+            if (log['epoch']>=self.start).any(): atomic_write(f, log[log['epoch']<self.start].to_csv(index=False).encode())
 
     def before_epoch(self): self.t0 = time.time()
 
@@ -119,6 +133,8 @@ class FoldLog(CSVLogger):
         best = bool(getattr(self.learn, 'fold_tracker', None) and self.learn.fold_tracker.new_best)
         row.update(lr=self.opt.hypers[-1]['lr'], best=best, time_s=round(time.time()-self.t0, 1))
         append_csv(self.fname, [row])
+        t = getattr(self.learn, 'fold_tracker', None)
+        if t is not None: t.save_last()  # after the row: a run killed in between has both, or trains the epoch again
         if self.print_epochs:
             print(f"fold{self.fold} epoch {self.epoch}: " + ', '.join(f"{k} {float(row[k]):.4f}" for k in
                   ('train_loss', 'valid_loss', 'dist', 'dist_min_risk', 'accuracy') if k in row)

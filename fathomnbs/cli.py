@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse, dataclasses, json, os, sys, time, warnings
 from pathlib import Path
 
-from .run import TrainConfig, PRESETS, preset, config_dict, config_from_dict, check_config
+from .run import TrainConfig, PRESETS, CHOICES, PREDICT_CHOICES, RunLocked, preset, config_dict, config_from_dict, check_config, implied
 
 # %% auto #0
 __all__ = ['taxonomy_main', 'score_main', 'download_main', 'parse_value', 'train_parser', 'train_config', 'train_main',
@@ -23,6 +23,16 @@ def _quiet():
 
 def _fail(msg:str)->int:
     print(f"error: {msg}", file=sys.stderr); return 1
+
+def _number(kind=float, lo=None, hi=None, lo_open=False, say:str='', hi_open=False):
+    "An argparse type: a number of `kind` in its range (a usage error saying the range otherwise)"
+    def f(s):
+        try: v = kind(s)
+        except ValueError: raise argparse.ArgumentTypeError(f"{s!r} is not {'a whole number' if kind is int else 'a number'}") from None
+        if (lo is not None and (v<=lo if lo_open else v<lo)) or (hi is not None and (v>=hi if hi_open else v>hi)) or v!=v:
+            raise argparse.ArgumentTypeError(f"{s}: must be {say}")
+        return v
+    return f
 
 # %% ../nbs/19_cli.ipynb #def40aba
 def taxonomy_main(argv=None)->int:
@@ -73,9 +83,9 @@ def download_main(argv=None)->int:
                                 "annotations.csv; resumable, never stops at one failure; Ctrl-C stops it and keeps what is done")
     p.add_argument('dataset_json', help="COCO json of the split (dataset_train.json or dataset_test.json)")
     p.add_argument('out_dir', help="folder to write images/, rois/ and annotations.csv to")
-    p.add_argument('--workers', type=int, default=8, help="parallel downloads (default: 8)")
-    p.add_argument('--retries', type=int, default=4, help="attempts after the first, for transient failures (default: 4)")
-    p.add_argument('--timeout', type=float, default=60, help="seconds per attempt (default: 60)")
+    p.add_argument('--workers', type=_number(int, 1, say='at least 1'), default=8, help="parallel downloads (default: 8)")
+    p.add_argument('--retries', type=_number(int, 0, say='at least 0'), default=4, help="attempts after the first, for transient failures (default: 4)")
+    p.add_argument('--timeout', type=_number(float, 0, lo_open=True, say='a positive number of seconds'), default=60, help="seconds per attempt (default: 60)")
     p.add_argument('--no-verify', action='store_true', help="trust the files already on disk (default: decode them and replace broken ones)")
     a = p.parse_args(argv)
     from fathomnbs.download import download
@@ -95,8 +105,11 @@ def download_main(argv=None)->int:
     print(f"{r['frames']} frames: {r['fetched']} fetched, {r['cropped']} re-cropped from disk, {r['skipped']} already complete, {r['failed']} failed")
     print(f"{r['rois']} ROIs on disk; annotations.csv written to {out/'annotations.csv'}")
     if r['failed']:
-        print(f"{r['failed']} frame(s) ({r['rois_missing']} ROIs) could not be fetched; see {out/'download_failures.csv'}; "
-              "run the same command again to retry them")
+        no_url = int(r['failures']['error'].str.startswith('no coco_url').sum())
+        if no_url: print(f"{no_url} frame(s) have no coco_url in {a.dataset_json}: nothing to fetch them from, and running again will not "
+                         "help; give them a coco_url, or copy their frames into images/ as <image_id>.png")
+        if r['failed']>no_url: print(f"{r['failed']-no_url} frame(s) could not be fetched; run the same command again to retry them")
+        print(f"{r['failed']} frame(s) ({r['rois_missing']} ROIs) missing; see {out/'download_failures.csv'}")
         return 1
     return 0
 
@@ -164,7 +177,8 @@ def train_config(a:argparse.Namespace, p:argparse.ArgumentParser)->TrainConfig:
         try: cli[f.name] = parse_value(v, getattr(base, f.name))
         except (ValueError, json.JSONDecodeError) as e: p.error(f"--{f.name.replace('_', '-')} {v!r}: {e}")
     if isinstance(cli.get('mixed_precision'), bool): cli['mixed_precision'] = 'fp16' if cli['mixed_precision'] else 'no'  # as before
-    cfg = config_from_dict({**d, **config_dict(dataclasses.replace(base, **cli))})
+    try: cfg = implied(config_from_dict({**d, **config_dict(dataclasses.replace(base, **cli))}))
+    except ValueError as e: p.error(str(e))
     try: check_config(cfg)  # choices, folds, views: usage errors, before any heavy import
     except ValueError as e: p.error(str(e))
     return cfg
@@ -182,7 +196,7 @@ def train_main(argv=None)->int:
     from fathomnbs.train import train, print_summary, TrainingError
     from fathomnbs.data import DataError
     try: s = train(cfg, a.data, a.out)
-    except (DataError, TrainingError, ValueError, OSError) as e: return _fail(e)
+    except (DataError, TrainingError, RunLocked, ValueError, OSError) as e: return _fail(e)
     except KeyboardInterrupt:
         print(f"interrupted: {a.out} keeps the finished folds and the last finished epoch of the current one; "
               "run the same command to resume", file=sys.stderr)
@@ -199,28 +213,31 @@ def predict_main(argv=None)->int:
     p.add_argument('split', nargs='?', help="split folder (annotations.csv, images/, rois/) or a COCO json")
     p.add_argument('--out', required=True, help="output folder")
     p.add_argument('--coco', help="COCO json of the split (default: the split folder's only *.json)")
-    p.add_argument('--decode', choices=['argmax', 'min_risk'], help="default: the run's")
-    p.add_argument('--combine', choices=['mean', 'geometric'], default='mean', help="how folds are combined (default: mean)")
-    p.add_argument('--no-tta', action='store_true', help="only the original view (default: also the +10° rotated view, as the run says)")
-    p.add_argument('--threshold', type=float, default=0.5, help="rollup threshold (default 0.5)")
-    p.add_argument('--unknown-quantile', type=float, default=0.95, help="the share of the run's labelled ROIs (out of fold) that stays known; "
+    p.add_argument('--decode', choices=PREDICT_CHOICES['decode'], help="default: the run's")
+    p.add_argument('--combine', choices=PREDICT_CHOICES['combine'], default='mean', help="how folds are combined (default: mean)")
+    p.add_argument('--tta', choices=CHOICES['tta'],
+                   help="the +10° rotated view: 'second-place' (the normalised tensor, nearest), 'bilinear' (the pixels) or 'none' (default: the run's)")
+    p.add_argument('--no-tta', action='store_true', help="only the original view (the same as --tta none)")
+    p.add_argument('--threshold', type=_number(float, 0, 1, True, 'a probability in (0, 1]'), default=0.5, help="rollup threshold: the probability a rolled-up taxon must reach, in (0, 1] (default 0.5)")
+    p.add_argument('--unknown-quantile', type=_number(float, 0, 1, True, 'a share strictly between 0 and 1', hi_open=True), default=0.95, help="the share of the run's labelled ROIs (out of fold) that stays known; "
                    "a row is flagged unknown above that quantile of their unknown scores (default 0.95)")
     p.add_argument('--folds', help="comma-separated folds to use (default: all finished)")
-    p.add_argument('--models', choices=['folds', 'full', 'all'], help="the fold models, the final fit (--final-fit), or both "
+    p.add_argument('--models', choices=PREDICT_CHOICES['models'], help="the fold models, the final fit (--final-fit), or both "
                    "with half the weight each (default: all when the run has a final fit, else folds)")
-    p.add_argument('--bs', type=int, default=32, help="batch size (default 32)")
+    p.add_argument('--bs', type=_number(int, 1, say='at least 1'), default=32, help="batch size (default 32)")
     p.add_argument('--device', help="cpu, cuda, cuda:1, ... (default: cuda if available)")
     a = p.parse_args(argv)
     if a.split is None and a.coco is None: p.error("give a split folder or a COCO json")
     try: folds = [int(o) for o in a.folds.split(',')] if a.folds else None
     except ValueError: p.error(f"--folds {a.folds!r}: comma-separated integers")
+    if folds is not None and (min(folds)<0 or len(set(folds))<len(folds)): p.error(f"--folds {a.folds!r}: distinct fold numbers, 0 or more")
     _quiet()
     import pandas as pd
     from fathomnbs.inference import predict
     from fathomnbs.data import DataError
     t0 = time.time()
     try:
-        t = predict(a.run, a.split, a.out, coco=a.coco, decode=a.decode, combine=a.combine, tta=False if a.no_tta else None,
+        t = predict(a.run, a.split, a.out, coco=a.coco, decode=a.decode, combine=a.combine, tta='none' if a.no_tta else a.tta,
                     threshold=a.threshold, unknown_quantile=a.unknown_quantile, folds=folds, bs=a.bs, device=a.device, models=a.models, progress=True if sys.stdout.isatty() else 'log')
     except (DataError, ValueError, OSError) as e: return _fail(e)
     except KeyboardInterrupt:
@@ -233,9 +250,14 @@ def predict_main(argv=None)->int:
     if 'features' in t.attrs:
         f = t.attrs['features']; print(f"features: {f['computed']} backbone pass(es), {f['loaded']} read from {f['path']}")
     if t.attrs.get('replaced'): print(f"note: replaced the earlier prediction in {out} (every file of it)")
-    print(f"{len(t)} annotations of {t['image_id'].nunique()} frames -> {out/'submission.csv'}, {out/'predictions.csv'}, {out/'results.json'}")
     if (out/'warnings.csv').exists(): print(f"{len(pd.read_csv(out/'warnings.csv'))} input problem(s) handled; see {out/'warnings.csv'}")
+    for n in t.attrs.get('notes', []): print(f"note: {n}")
+    k = t.attrs.get('no_image', 0)
+    print(f"{len(t)} annotations of {t['image_id'].nunique()} frames -> {out/'submission.csv'}, {out/'predictions.csv'}, {out/'results.json'}"
+          + (f"; {k} without any image, given the training labels' distribution" if k else ''))
     if (out/'score.txt').exists():
-        print(f"mean distance over {len(t)} labelled annotations (0 best, {t.attrs.get('max_dist', 12)} worst):")
-        print((out/'score.txt').read_text().strip())
+        print(f"mean distance over {len(t)} labelled annotations (0 best, {t.attrs.get('max_dist', 12)} worst)"
+              + (f", {t.attrs['trained_on']} of them trained on (see the note)" if t.attrs.get('trained_on') else '')
+              + (f", {k} without any image" if k else '') + ':')
+        print((out/'score.txt').read_text().split()[0])
     return 0

@@ -6,11 +6,11 @@ Docs: https://fathomnbs.github.io/fathomnbs/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #c19bce5c
 from __future__ import annotations
-import os, random, time
+import errno, os, random, shutil, time
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['CACHE_KINDS', 'fmt_ids', 'atomic_write', 'cache_root', 'cache_dir', 'progress_lines', 'rank', 'log0']
+__all__ = ['CACHE_KINDS', 'fmt_ids', 'read_utf8', 'atomic_write', 'cache_root', 'cache_dir', 'progress_lines', 'rank', 'log0']
 
 # %% ../nbs/00_core.ipynb #cabeeb3a
 def fmt_ids(ids, n:int=10)->str:
@@ -18,17 +18,36 @@ def fmt_ids(ids, n:int=10)->str:
     ids = sorted(ids)
     return ', '.join(map(str, ids[:n])) + (f" ... ({len(ids)} in all)" if len(ids)>n else '')
 
+# %% ../nbs/00_core.ipynb #3ce7df72
+def read_utf8(path:str|Path)->str:
+    "The text of `path`, decoded as UTF-8; a `ValueError` naming the file and the first byte that is not"
+    b = Path(path).read_bytes()
+    if b.startswith(b'\xef\xbb\xbf'): b = b[3:]  # a byte-order mark
+    try: return b.decode('utf-8')
+    except UnicodeDecodeError as e:
+        line = b[:e.start].count(b'\n')+1
+        raise ValueError(f"{path}: not UTF-8 text (byte 0x{b[e.start]:02x} at line {line}); save the file as UTF-8") from None
+
 # %% ../nbs/00_core.ipynb #ca268147
+def _free_bytes(folder:Path)->int:
+    try: return shutil.disk_usage(folder).free
+    except OSError: return -1
+
 def atomic_write(path:str|Path, # the file to write (its folder is created)
                  data, # bytes, or a function that writes the file at the path it is given
                 )->Path:
-    "Write `path` through a temporary file in the same folder, so that it is either whole or absent"
+    "Write `path` through a temporary file in the same folder, so that it is either whole or absent; a full disk is an `OSError` that says so"
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f'.{path.name}.{os.getpid()}.{random.randrange(1<<30)}.tmp')
     try:
         if callable(data): data(tmp)
         else: tmp.write_bytes(data)
         os.replace(tmp, path)
+    except Exception as e:  # torch.save on a full disk raises a RuntimeError ("unexpected pos"), not an OSError
+        full = getattr(e, 'errno', None)==errno.ENOSPC or 0<=_free_bytes(path.parent)<(1<<20)
+        if full: raise OSError(errno.ENOSPC, f"{path}: cannot be written, the disk is full ({_free_bytes(path.parent)} bytes free in "
+                               f"{path.parent}); free some space and run the same command again: what was finished is kept") from None
+        raise
     finally:
         if tmp.exists(): tmp.unlink()
     return path

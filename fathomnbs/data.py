@@ -6,7 +6,7 @@ Docs: https://fathomnbs.github.io/fathomnbs/data.html.md"""
 
 # %% ../nbs/02_data.ipynb #c59ce9cc
 from __future__ import annotations
-import json, re, shutil, warnings
+import io, json, math, re, shutil, warnings
 from pathlib import Path, PureWindowsPath
 
 import numpy as np, pandas as pd
@@ -15,12 +15,12 @@ import matplotlib.pyplot as plt
 from sklearn.model_selection import StratifiedKFold, StratifiedGroupKFold
 
 from .taxonomy import load_taxonomy
-from .core import fmt_ids
+from .core import fmt_ids, read_utf8
 
 # %% auto #0
 __all__ = ['COLS', 'FRAME_EXTS', 'DataError', 'to_rgb8', 'load_rgb', 'fit_min_size', 'read_coco', 'read_annotations_csv',
-           'resolved_paths', 'split_json', 'check_labels', 'read_split', 'copy_split', 'check_images', 'crop_box',
-           'cut_row', 'add_folds', 'bundle_split', 'show_pairs']
+           'resolved_paths', 'split_json', 'check_labels', 'read_split', 'copy_split', 'frame_size_mismatches',
+           'check_images', 'crop_box', 'cut_row', 'add_folds', 'bundle_split', 'show_pairs']
 
 # %% ../nbs/02_data.ipynb #672e1bbd
 COLS = ['annotation_id', 'image_id', 'roi', 'frame', 'x', 'y', 'w', 'h', 'frame_w', 'frame_h', 'label']
@@ -67,8 +67,9 @@ def read_coco(path:str|Path, # a competition COCO json (train, test, or one of t
              )->pd.DataFrame:
     "Tidy table of a COCO json's annotations, plus `coco_url`; boxes checked and clipped to their frame"
     path = Path(path)
-    try: d = json.loads(path.read_text())
+    try: d = json.loads(read_utf8(path))
     except json.JSONDecodeError as e: raise DataError(f"{path}: not valid json ({e})") from None
+    except ValueError as e: raise DataError(str(e)) from None
     missing = [k for k in ('images', 'annotations', 'categories') if k not in d]
     if missing: raise DataError(f"{path}: no {', '.join(missing)} in the json")
     cats = {c['id']:c['name'] for c in d['categories']}
@@ -82,7 +83,12 @@ def read_coco(path:str|Path, # a competition COCO json (train, test, or one of t
     cid = anns['category_id'] if 'category_id' in anns else pd.Series([None]*len(anns))
     unknown = cid.notna() & ~cid.isin(list(cats))
     if unknown.any(): raise DataError(f"{path}: annotation(s) {fmt_ids(anns['id'][unknown].tolist())} have a category_id not among the json's categories")
-    box = pd.DataFrame(anns['bbox'].tolist(), columns=['x', 'y', 'w', 'h'], dtype=float)
+    ok_box = lambda b: isinstance(b, (list, tuple)) and len(b)==4 and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in b)
+    bb = anns['bbox'] if 'bbox' in anns else pd.Series([None]*len(anns))
+    bad = ~bb.map(ok_box)
+    if bad.any(): raise DataError(f"{path}: annotation(s) {fmt_ids(anns['id'][bad].tolist())} have no valid bbox (the first: "
+                                  f"{'missing' if not isinstance(bb[bad].iloc[0], (list, tuple, str, type(None))) else json.dumps(bb[bad].iloc[0])}); a bbox is 4 numbers, [x, y, width, height] in pixels of the frame")
+    box = pd.DataFrame(bb.tolist(), columns=['x', 'y', 'w', 'h'], dtype=float)
     im = imgs.set_index('id').loc[anns['image_id']]
     df = pd.DataFrame({'annotation_id':anns['id'].astype(np.int64), 'image_id':anns['image_id'].astype(np.int64),
                        'roi':None, 'frame':None, **box, 'frame_w':im['width'].values.astype(np.int64),
@@ -113,7 +119,8 @@ def read_annotations_csv(split:str|Path, # split folder holding annotations.csv
     "annotation_id, image_id, roi path and label from a split's `annotations.csv` (paths resolved by file name)"
     split = Path(split); f = split/'annotations.csv'
     if not f.exists(): raise DataError(f"{f}: not found (a split folder holds annotations.csv, images/ and rois/)")
-    df = pd.read_csv(f, dtype=str, keep_default_na=False)
+    try: df = pd.read_csv(io.StringIO(read_utf8(f)), dtype=str, keep_default_na=False)
+    except ValueError as e: raise DataError(str(e) if str(f) in str(e) else f"{f}: not a CSV file ({str(e).strip()})") from None
     if list(df.columns)[:2]!=['path', 'label']: raise DataError(f"{f}: header must be 'path,label', not {','.join(df.columns)!r}")
     if not len(df): raise DataError(f"{f}: the split has no annotations")
     rows = []
@@ -235,6 +242,16 @@ def _decodes(p, full:bool)->str|None:
         return None
     except Exception as e: return f"{type(e).__name__}: {e}"
 
+def frame_size_mismatches(df:pd.DataFrame)->list[str]:
+    "The frames whose file is not the frame of their json's size: another shape (a resized copy, the same shape, is fine: boxes scale to it)"
+    has = df[df['frame'].notna() & df['w'].notna() & (df['frame_w']>0) & (df['frame_h']>0)]
+    bad = []
+    for p,(w,h) in has.groupby('frame')[['frame_w', 'frame_h']].first().iterrows():
+        try: fw,fh = _image_size(p)
+        except Exception: continue  # an unreadable frame is reported where it is read
+        if abs(fw/fh - w/h) > 0.01*(w/h): bad.append(f"{p} is {fw}x{fh}, its json says {w}x{h}")
+    return bad
+
 def check_images(df:pd.DataFrame, # a split table (`read_split`)
                  full:bool=True, # decode every ROI completely (else read the headers only)
                 )->tuple[pd.DataFrame, list[str]]:
@@ -249,6 +266,9 @@ def check_images(df:pd.DataFrame, # a split table (`read_split`)
     cannot = rows[rows['frame'].isna() | rows['w'].isna()]
     if len(cannot): raise DataError("unreadable ROI file(s) with no box and frame to cut them from: "
                                     + ', '.join(map(str, cannot['roi'][:5])) + (f" ... ({len(cannot)} in all)" if len(cannot)>5 else ''))
+    odd = frame_size_mismatches(df)
+    if odd: raise DataError(f"{len(odd)} frame file(s) do not have the shape their json gives, so the boxes would cut the wrong pixels: "
+                            + '; '.join(odd[:5]) + (' ...' if len(odd)>5 else '') + " (download them again: fathomnbs-download checks each frame's size)")
     notes = [f"{df.at[i, 'roi']} is unreadable ({e}); cut from its frame with the box instead" for i,e in bad_roi.items()]
     df = df.copy(); df.loc[list(bad_roi), 'roi'] = None
     return df, notes

@@ -6,7 +6,7 @@ Docs: https://fathomnbs.github.io/fathomnbs/datablock.html.md"""
 
 # %% ../nbs/04_datablock.ipynb #97d53e76
 from __future__ import annotations
-import hashlib, numbers, os, random
+import hashlib, numbers, os, random, warnings
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -61,7 +61,10 @@ class FrameCache:
     def __init__(self, size:int=384, path:str|Path|None='default'):
         self.size = size
         self.path = cache_dir('frames') if path=='default' else Path(path) if path else None
-        if self.path: self.path.mkdir(parents=True, exist_ok=True)
+        self.writable = True  # until a write fails (a read-only or full cache folder): then frames are decoded, not cached
+        if self.path:
+            try: self.path.mkdir(parents=True, exist_ok=True)
+            except OSError as e: self._cannot_write(e)
 
     def key(self, src)->str:
         st = os.stat(src)
@@ -79,10 +82,17 @@ class FrameCache:
             try: return np.load(f)
             except (ValueError, OSError, EOFError): pass  # a damaged cache file: decode again
         a = self.decode(src)
+        if not self.writable: return a
         def _save(p):
             with open(p, 'wb') as fh: np.save(fh, a)
-        atomic_write(f, _save)
+        try: atomic_write(f, _save)
+        except OSError as e: self._cannot_write(e)
         return a
+
+    def _cannot_write(self, e:OSError):
+        self.writable = False
+        warnings.warn(f"frame cache {self.path}: cannot write to it ({e.strerror or e}); frames are decoded each time instead "
+                      "(set FATHOMNBS_CACHE or --cache to a writable folder to keep them)")
 
 
 # %% ../nbs/04_datablock.ipynb #77212550

@@ -34,6 +34,7 @@ def fetch_image(url:str, # http(s) or file URL
                 timeout:float=60, # seconds per attempt
                 retries:int=4, # attempts after the first
                 backoff:float=1., # first wait in seconds, doubled after each failure
+                size:tuple|None=None, # the (width, height) the image must have (its json's): another size is a failure, retried
                )->tuple[bytes, Image.Image]:
     "The raw bytes of an image and the decoded image; retried with backoff, `FetchError` when it cannot be had"
     err = None
@@ -42,7 +43,8 @@ def fetch_image(url:str, # http(s) or file URL
         try:
             with urllib.request.urlopen(url, timeout=timeout) as r: data = r.read()
             im = Image.open(io.BytesIO(data)); im.load()
-            return data, im
+            if size is None or tuple(im.size)==tuple(size): return data, im
+            raise FetchError(f"the image is {im.width}x{im.height}, its json says {size[0]}x{size[1]} (boxes would cut the wrong pixels)", permanent=True)
         except urllib.error.HTTPError as e:
             err = FetchError(f"HTTP {e.code} {e.reason}", permanent=400<=e.code<500 and e.code not in (408, 429))
             if err.permanent: raise err
@@ -52,11 +54,10 @@ def fetch_image(url:str, # http(s) or file URL
 
 
 # %% ../nbs/03_download.ipynb #a0e0e21f
-def _readable(p:Path)->bool:
-    "Whether an image file decodes completely"
+def _readable(p:Path, size:tuple|None=None)->bool:
+    "Whether an image file decodes completely (and has `size`, if given)"
     try:
-        with Image.open(p) as im: im.load()
-        return True
+        with Image.open(p) as im: im.load(); return size is None or tuple(im.size)==tuple(size)
     except Exception: return False
 
 class _Stopped(Exception): "The download was interrupted before this frame started"
@@ -66,14 +67,16 @@ def _do_image(out:Path, image_id:int, url:str, anns:pd.DataFrame, fetch_kw:dict,
     if stop is not None and stop.is_set(): raise _Stopped()
     fp = out/'images'/f'{image_id}.png'
     rois = [(out/'rois'/f'{image_id}_{a}.png', (x, y, x+w, y+h)) for a,x,y,w,h in anns[['annotation_id', 'x', 'y', 'w', 'h']].itertuples(index=False)]
-    broken = [p for p in (fp, *(p for p,_ in rois)) if verify and p.exists() and not _readable(p)]
+    size = (int(anns['frame_w'].iloc[0]), int(anns['frame_h'].iloc[0]))  # the json's frame size
+    broken = [p for p in (fp, *(p for p,_ in rois)) if verify and p.exists() and not _readable(p, size if p==fp else None)]
     for p in broken: p.unlink()  # a damaged file is fetched or cut again, never trusted
     todo = [(p,b) for p,b in rois if not p.exists()]
     if fp.exists() and not todo: return 'skipped', []
     if fp.exists():
         im = Image.open(fp); im.load(); how = 'cropped'
     else:
-        data,im = fetch_image(url, **fetch_kw)
+        if not isinstance(url, str) or not url.strip(): raise FetchError("no coco_url for this image in the json", permanent=True)
+        data,im = fetch_image(url, size=size, **fetch_kw)
         atomic_write(fp, data if im.format=='PNG' else _png_bytes(im)); how = 'fetched'
     for p,b in todo: atomic_write(p, _png_bytes(im.crop(b)))
     return how, [str(p) for p in broken]
@@ -93,6 +96,9 @@ def download(coco_json:str|Path, # the competition COCO json (train or test)
             )->dict:
     "Download a split like the official script does, robustly; returns counts and the failures. Ctrl-C stops it cleanly"
     df = read_coco(coco_json)
+    if df['coco_url'].map(lambda u: not isinstance(u, str) or not u.strip()).all():
+        raise DataError(f"{coco_json}: no image has a coco_url, so there is nothing to download them from (a json of this "
+                        "split as fathomnet-generate or the competition wrote it has one per image)")
     out = Path(out)
     for d in (out, out/'images', out/'rois'):
         if d.exists() and not d.is_dir(): raise DataError(f"{d}: is a file; the split needs a folder there")

@@ -6,7 +6,7 @@ Docs: https://fathomnbs.github.io/fathomnbs/inference.html.md"""
 
 # %% ../nbs/18_inference.ipynb #191bd44e
 from __future__ import annotations
-import json, os, shutil, tempfile, warnings
+import dataclasses, json, os, re, shutil, socket, tempfile, time, warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,17 +17,18 @@ import matplotlib.pyplot as plt
 from .taxonomy import score, RANKS, ROOT, Taxonomy
 from .core import cache_dir
 from fastcore.meta import delegates
-from .data import read_split, split_json, resolved_paths, DataError, COLS as SPLIT_COLS
+from .data import read_split, split_json, resolved_paths, frame_size_mismatches, DataError, COLS as SPLIT_COLS
 from .model import StreamNet, main_logits
 from .loss import decode_probs, dist_tensor
-from .run import TrainConfig, RunDir, build_model, roi_view
+from .run import TrainConfig, RunDir, build_model, roi_view, CHOICES, PREDICT_CHOICES
 from .features import Inputs, to_float, tta_view, row_inputs, progress_iter, FeatureCache, cached_features, backbone_key
 from .confidence import subtree_confidence, background_score, unknown_threshold, check_quantile, plot_reliability
 
 # %% auto #0
-__all__ = ['MODELS', 'PREDICT_OUTPUTS', 'FoldModel', 'load_run', 'frame_features', 'roi_logits', 'predict_logits',
-           'feature_logits', 'combine_folds', 'node_matrix', 'prediction_table', 'check_submission', 'read_any',
-           'category_ids', 'Predictions', 'predict_table', 'predict', 'unknown_scores', 'plot_report']
+__all__ = ['MODELS', 'COMBINE', 'PREDICT_OUTPUTS', 'FoldModel', 'pick_device', 'check_predict_options', 'load_run',
+           'frame_features', 'roi_logits', 'predict_logits', 'feature_logits', 'combine_folds', 'node_matrix',
+           'prediction_table', 'check_submission', 'read_any', 'trained_rows', 'category_ids', 'Predictions',
+           'predict_table', 'predict', 'unknown_scores', 'plot_report']
 
 # %% ../nbs/18_inference.ipynb #eeec3561
 @dataclass
@@ -39,7 +40,28 @@ class FoldModel:
     weight:float=1.
 
 # %% ../nbs/18_inference.ipynb #912388b0
-MODELS = ('folds', 'full', 'all')
+MODELS,COMBINE = PREDICT_CHOICES['models'],PREDICT_CHOICES['combine']  # the models to use, how the folds' probabilities are combined
+
+def pick_device(device:str|None)->torch.device:
+    "The device to predict on: `device` (cpu, cuda, cuda:1, ...) checked against what this machine has; None: cuda if available"
+    if device is None: return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+    try: d = torch.device(device)
+    except (RuntimeError, TypeError): raise ValueError(f"device {device!r} is not a device: use cpu, cuda or cuda:<index>") from None
+    if d.type=='cuda':
+        n = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        if not n: raise ValueError(f"device {device!r}: torch sees no CUDA GPU on this machine; use --device cpu")
+        if d.index is not None and d.index>=n: raise ValueError(f"device {device!r}: this machine has {n} CUDA GPU(s) (cuda:0 to cuda:{n-1})")
+    elif d.type!='cpu' and not getattr(torch, d.type, None): raise ValueError(f"device {device!r}: not available here; use cpu or cuda")
+    return d
+
+def check_predict_options(threshold:float, bs:int, combine:str, decode:str|None, tta=None):
+    "A `ValueError` naming the first prediction option out of its range (the unknown quantile: `check_quantile`)"
+    if not isinstance(bs, int) or isinstance(bs, bool) or bs<1: raise ValueError(f"bs must be a whole number of at least 1, not {bs!r}")
+    if not isinstance(threshold, (int, float)) or isinstance(threshold, bool) or not 0<threshold<=1:
+        raise ValueError(f"threshold is the probability a rolled-up taxon must reach, in (0, 1] (e.g. 0.5), not {threshold!r}")
+    if combine not in COMBINE: raise ValueError(f"combine must be one of {', '.join(COMBINE)}, not {combine!r}")
+    if decode is not None and decode not in CHOICES['decode']: raise ValueError(f"decode must be one of {', '.join(CHOICES['decode'])}, not {decode!r}")
+    if tta not in (None, True, False) and tta not in CHOICES['tta']: raise ValueError(f"tta must be one of {', '.join(CHOICES['tta'])} (or true/false), not {tta!r}")
 
 def load_run(run:str|Path, # a run folder written by `fathomnbs-train`
              folds=None, # which folds to use (default: every finished fold)
@@ -49,7 +71,7 @@ def load_run(run:str|Path, # a run folder written by `fathomnbs-train`
     "The run's config and its models (eval mode): folds weighted by 1/best validation distance, and the final fit"
     run = RunDir(run); cfg,_ = run.read_config()
     tax = run.taxonomy()
-    device = device or ('cuda' if torch.cuda.is_available() else 'cpu')
+    device = pick_device(device)
     has_full = run.full_done.exists()
     models = models or ('all' if has_full else 'folds')
     if models not in MODELS: raise ValueError(f"models must be one of {', '.join(MODELS)}, not {models!r}")
@@ -251,6 +273,32 @@ def _prior(run:Path, tax)->np.ndarray:
     c = np.bincount([tax.idx[o] for o in pd.read_csv(f)['label']], minlength=len(tax)).astype(np.float32)
     return c/c.sum()
 
+def trained_rows(run:Path, df:pd.DataFrame)->np.ndarray:
+    "Each row's fold in the run's training data (`folds.csv`), or -1: the same ids, and the same label, box and ROI file where both have one"
+    f = RunDir(run).folds_csv
+    if not f.exists() or not len(df): return np.full(len(df), -1)
+    seen = pd.read_csv(f, keep_default_na=False, na_values={c:[''] for c in ('x', 'y', 'w', 'h')}, dtype={'label':str, 'roi_file':str})
+    rows = pd.DataFrame({'annotation_id':df['annotation_id'].astype(np.int64).values, 'image_id':df['image_id'].astype(np.int64).values,
+                         'label':df['label'].values, **{c:df[c].values.astype(float) for c in ('x', 'y', 'w', 'h')},
+                         'roi_file':[Path(p).name if isinstance(p, str) and p else '' for p in df['roi']]})
+    j = rows.merge(seen, on=['annotation_id', 'image_id'], how='left', suffixes=('', '_run'))  # ids from other splits may repeat
+    same = j['fold'].notna().to_numpy() & ((j['label']=='') | (j['label']==j['label_run'])).to_numpy()
+    if 'x' in seen:
+        a,b = j[['x', 'y', 'w', 'h']].to_numpy(float),j[['x_run', 'y_run', 'w_run', 'h_run']].to_numpy(float)
+        same = same & (np.isclose(a, b) | np.isnan(a) | np.isnan(b)).all(1)
+    if 'roi_file' in seen: same = same & ((j['roi_file']=='') | (j['roi_file_run']=='') | (j['roi_file']==j['roi_file_run'])).to_numpy()
+    return np.where(same, j['fold'].fillna(-1).to_numpy(), -1).astype(int)
+
+def _trained_note(run:Path, fold:np.ndarray, fms:list)->str:
+    "What a score on rows the run trained on means, and where its honest figure is"
+    tr = fold[fold>=0]
+    saw = np.mean([sum(fm.fold=='full' or fm.fold!=k for fm in fms) for k in tr])  # the models that trained on each row's label
+    f = RunDir(run).summary
+    oof = json.loads(f.read_text()).get('oof_dist') if f.exists() else None
+    return (f"{len(tr)} of {len(fold)} annotations are in this run's training data ({RunDir(run).folds_csv}): {saw:.3g} of the {len(fms)} "
+            "model(s) combined had, on average, trained on each one's label, so their distance is optimistic; " + (f"the run's out-of-fold distance, "
+            f"from models that had not seen the ROIs they scored, is {oof:.4f} ({f})" if oof is not None else "its out-of-fold distance is in summary.json"))
+
 def category_ids(tax, split=None, coco=None)->list[int]:
     "COCO category id of each category: the split's json's where it has the name, new ids above its largest otherwise"
     if isinstance(split, pd.DataFrame): split = None
@@ -265,6 +313,22 @@ def category_ids(tax, split=None, coco=None)->list[int]:
     return [i+1 for i in range(len(tax))]
 
 PREDICT_OUTPUTS = ('submission.csv', 'predictions.csv', 'split.csv', 'probs.npy', 'results.json', 'warnings.csv', 'score.txt', 'report.png')
+
+def _alive(pid:int)->bool:
+    try: os.kill(pid, 0); return True
+    except ProcessLookupError: return False
+    except PermissionError: return True  # another user's process
+
+def _new_prefix()->str: return f".new-{socket.gethostname()}-{os.getpid()}-"
+
+def _remove_stale(out:Path):
+    "Remove the half-written outputs (`.new-<host>-<pid>-*`) of predictions into `out` that were killed before swapping them in: this machine's whose process has ended, any other over a day old"
+    host = socket.gethostname()
+    for d in out.glob('.new-*'):
+        if not d.is_dir(): continue
+        m = re.fullmatch(r'\.new-(.+)-(\d+)-\w+', d.name)
+        mine = m is not None and m[1]==host
+        if (mine and not _alive(int(m[2]))) or (not mine and time.time()-d.stat().st_mtime>86400): shutil.rmtree(d, ignore_errors=True)
 
 def _swap_in(tmp:Path, out:Path)->bool:
     "Move the files of `tmp` into `out`, after removing every output of an earlier prediction there; True if there was one"
@@ -285,7 +349,7 @@ def predict_table(run:str|Path, # run directory of `fathomnbs-train`
             coco:str|Path=None, # COCO json of the split (default: the split folder's only *.json)
             decode:str=None, # 'argmax' or 'min_risk' (default: the run's)
             combine:str='mean', # folds: 'mean' or 'geometric'
-            tta:bool=None, # also the +10° rotated view (default: the run's `tta`, on unless 'none')
+            tta:str|bool|None=None, # the rotated view, as the config's `tta`: 'second-place', 'bilinear' or 'none' (False); None: the run's
             threshold:float=0.5, # rollup threshold
             folds=None, bs:int=32, device=None, cache='default', per_roi:bool=False, progress:bool=True,
             models:str|None=None, # 'folds', 'full' or 'all' (default: 'all' when the run has a final fit, else 'folds')
@@ -293,12 +357,15 @@ def predict_table(run:str|Path, # run directory of `fathomnbs-train`
            )->Predictions:
     "Predict every annotation of a split with a trained run, in memory: the table of `predictions.csv`, and what the files hold besides"
     run = Path(run)
-    check_quantile(unknown_quantile)
+    check_quantile(unknown_quantile); check_predict_options(threshold, bs, combine, decode, tta); device = pick_device(device)
     tax = RunDir(run).taxonomy(); D = dist_tensor(tax)  # the run's categories
     df = split.reset_index(drop=True) if isinstance(split, pd.DataFrame) else read_any(split, coco, tax.names)
     cfg,fms = load_run(run, folds, device, models)
     decode = decode or cfg.decode
-    if tta is None: tta = cfg.tta!='none'
+    style = cfg.tta if tta is None or tta is True else 'none' if tta is False else tta
+    if tta is True and style=='none': style = 'second-place'  # asked for, where the run had none
+    if style!=cfg.tta: cfg = dataclasses.replace(cfg, tta=style)
+    tta = style!='none'
     if cfg.fusion=='attention': per_roi = True  # frames' feature maps, not vectors: run per ROI rather than kept for all frames
     inp = Inputs(df, cfg, cache)
     feat = None
@@ -311,6 +378,10 @@ def predict_table(run:str|Path, # run directory of `fathomnbs-train`
     w = [f.weight for f in fms]
     probs = combine_folds(logits/t, w, combine)  # each model's logits divided by the run's temperature, then combined
     have = np.abs(logits).sum((0, 2))>0
+    if len(df) and not have.any():
+        raise DataError(f"none of the {len(df)} annotations has an image: no ROI file, and no frame to cut it from"
+                        + (f" ({'; '.join(w['problem'] for w in inp.warnings[:2])})" if inp.warnings else '') + "; nothing to predict "
+                        "from. A COCO json alone has no images: download them first (fathomnbs-download JSON FOLDER)")
     probs[~have] = _prior(run, tax)  # annotations with no image at all
     # decoding reads the calibrated probabilities, unless the run measured them worse for it out of fold
     dp = probs if cal is None or cal.get('decode_calibrated', True) else np.where(have[:, None], combine_folds(logits, w, combine), probs)
@@ -328,6 +399,18 @@ def predict_table(run:str|Path, # run directory of `fathomnbs-train`
     check_submission(sub, df['annotation_id'], tax)
     table.attrs['models'],table.attrs['max_dist'] = [f.fold for f in fms],tax.max_dist
     table.attrs.update(temperature=t if cal else None, unknown_threshold=thr, unknown_quantile=unknown_quantile)
+    notes = []  # what the user must read beside the figures
+    if (~have).any(): notes.append(f"{int((~have).sum())} of {len(df)} annotations had no image at all: each was given the training "
+                                   "labels' distribution (the same prediction for all; listed in warnings.csv)")
+    odd = frame_size_mismatches(df)
+    if odd: notes.append(f"{len(odd)} frame file(s) do not have the shape their json gives, so their boxes may cut the wrong pixels: "
+                         + '; '.join(odd[:3]) + (' ...' if len(odd)>3 else ''))
+    tr = trained_rows(run, df)
+    if (tr>=0).any(): notes.append(_trained_note(run, tr, fms))
+    blank = (df['label']=='')
+    if blank.any() and not blank.all(): notes.append(f"no score: {int(blank.sum())} of {len(df)} annotations have no label (the first: "
+                                                     f"annotation {df['annotation_id'][blank].iloc[0]}); label them all to be scored")
+    table.attrs.update(no_image=int((~have).sum()), trained_on=int((tr>=0).sum()), notes=notes)
     if feat is not None: table.attrs['features'] = dict(computed=feat.computed, loaded=feat.loaded, path=str(feat.path))
     return Predictions(table, probs, pred, df, inp.warnings, sub, tax)
 
@@ -343,7 +426,8 @@ def predict(run:str|Path, # run directory of `fathomnbs-train`
     p = predict_table(run, split=split, coco=coco, **kwargs)
     table,probs,pred,df,sub,tax = p.table,p.probs,p.pred,p.rows,p.submission,p.tax
     out.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=out, prefix='.new-'))  # written whole, then swapped in: nothing of an earlier prediction survives
+    _remove_stale(out)
+    tmp = Path(tempfile.mkdtemp(dir=out, prefix=_new_prefix()))  # written whole, then swapped in: nothing of an earlier prediction survives
     try:
         sub.to_csv(tmp/'submission.csv', index=False)
         sp = df[[c for c in SPLIT_COLS if c in df]].copy()  # the rows' images and boxes, as absolute paths: pseudo-labels train on them
@@ -360,7 +444,7 @@ def predict(run:str|Path, # run directory of `fathomnbs-train`
         if p.warnings: pd.DataFrame(p.warnings).to_csv(tmp/'warnings.csv', index=False)
         if (df['label']!='').all():
             s = score(sub, df[['annotation_id', 'label']].rename(columns={'label':'concept_name'}), tax)
-            (tmp/'score.txt').write_text(f"{s:.6f}\n")
+            (tmp/'score.txt').write_text(f"{s:.6f}\n" + ''.join(f"note: {n}\n" for n in table.attrs['notes'] if 'training data' in n))
             plot_report(table, tax).savefig(tmp/'report.png', dpi=90, bbox_inches='tight'); plt.close('all')
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True); raise

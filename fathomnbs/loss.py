@@ -139,10 +139,10 @@ class BatchMixUp(Callback):
     def after_train(self): self.learn.loss_func = self.old_lf
     def after_cancel_train(self): self.after_train()
     def before_batch(self):
-        self.lam = random.betavariate(self.alpha, self.alpha)  # drawn on the host: nothing to read back from the device
+        self.share = random.betavariate(self.alpha, self.alpha)  # the mixing share (fastai's `lam`, not the loss's λ); drawn on the host: nothing to read back from the device
         perm = torch.randperm(self.y.size(0), device=self.y.device)
-        self.learn.xb = tuple(self.lam*x + (1-self.lam)*x[perm] for x in self.xb)
+        self.learn.xb = tuple(self.share*x + (1-self.share)*x[perm] for x in self.xb)
         self.yb1 = tuple(y[perm] for y in self.yb)
     def _lf(self, pred, *yb):
         if not self.training: return self.old_lf(pred, *yb)
-        return self.lam*self.old_lf(pred, *yb) + (1-self.lam)*self.old_lf(pred, *self.yb1)
+        return self.share*self.old_lf(pred, *yb) + (1-self.share)*self.old_lf(pred, *self.yb1)

@@ -6,7 +6,7 @@ Docs: https://fathomnbs.github.io/fathomnbs/run.html.md"""
 
 # %% ../nbs/08_run.ipynb #d763919d
 from __future__ import annotations
-import dataclasses, functools, json, math, os, re
+import contextlib, dataclasses, errno, functools, json, math, os, re, socket, time, warnings
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 
@@ -14,8 +14,9 @@ from .taxonomy import RANK_HEADS, Taxonomy, load_taxonomy
 from .core import atomic_write
 
 # %% auto #0
-__all__ = ['PRESETS', 'REF_BS', 'CONFIG_FORMAT', 'TrainConfig', 'preset', 'config_dict', 'config_from_dict', 'world_size',
-           'process_bs', 'peak_lr', 'check_config', 'resolve', 'RunDir', 'roi_view', 'build_model', 'build_loss']
+__all__ = ['RUNTIME_FIELDS', 'PRESETS', 'CHOICES', 'PREDICT_CHOICES', 'REF_BS', 'CONFIG_FORMAT', 'TrainConfig', 'preset',
+           'config_dict', 'check_types', 'config_from_dict', 'world_size', 'process_bs', 'peak_lr', 'implied',
+           'check_config', 'resolve', 'RunLocked', 'RunDir', 'roi_view', 'build_model', 'build_loss']
 
 # %% ../nbs/08_run.ipynb #f6b2aff1
 @dataclass
@@ -42,7 +43,7 @@ class TrainConfig:
     pretrained:object=True # True (timm's weights), False, or one weights file per stream
     shared:bool=False # one backbone for all views
     freeze:bool=False # train the head only (backbones frozen, their BatchNorms still adapting unless feature_cache)
-    feature_cache:bool=False # with freeze and no aug: run each backbone once per image and view (BatchNorms frozen too), keep the pooled features on disk, train the head on them
+    feature_cache:bool=False # run each backbone once per image and view (BatchNorms frozen too), keep the pooled features on disk, train the head on them; implies freeze true, aug null, export false
     drop_path:float=0.2 # stochastic depth of the backbones (timm's drop_path_rate)
     fusion:str='concat' # 'concat', 'gate' or 'attention' (the first view's pooled feature attends to the other views' tokens)
     attn_depth:int=4 # attention fusion: cross-attention blocks per context view
@@ -73,6 +74,7 @@ class TrainConfig:
     patience:int=15 # early stopping: epochs without an improvement of at least min_delta
     final_fit:bool=False # after the folds, train one model on every ROI for the folds' median best epoch + 1 epochs (full/)
     min_delta:float=0.005 # improvement that resets the patience (the best epoch is the true minimum)
+    # runtime: how a launch runs, not what it trains; a resume may change these (`RUNTIME_FIELDS`)
     mixed_precision:str='bf16' # on GPU: 'bf16', 'fp16' (with a grad scaler, which reads the device every step) or 'no'
     channels_last:bool=True # channels-last memory format on GPU
     compile:bool|str=False # torch.compile the model (one graph, static shapes); 'reduce-overhead' adds CUDA graphs
@@ -88,6 +90,9 @@ class TrainConfig:
         return 'dist' if self.decode=='argmax' else f'dist_{self.decode}'
 
 # %% ../nbs/08_run.ipynb #afff1b57
+RUNTIME_FIELDS = ('mixed_precision', 'channels_last', 'compile', 'num_workers', 'cache', 'check_images', 'export', 'profile',
+                  'run_folds', 'taxonomy')  # how a launch runs, which folds it trains, where the categories are read from (their content is checked)
+
 PRESETS = {
     'second-place': {},
     # tens of ROIs per taxon at most: frozen backbones run once (feature_cache), a probe head (centred, L2-normalised features,
@@ -126,6 +131,30 @@ def config_dict(cfg:TrainConfig)->dict:
     "The config as plain JSON values"
     return _jsonable(asdict(cfg))
 
+# %% ../nbs/08_run.ipynb #e9f2627c
+def _is(v, t:str)->bool:
+    "Whether `v` is a value of the annotated type `t` (an int is a float; a bool is not a number)"
+    if t=='object': return True
+    if t=='None': return v is None
+    if t=='bool': return isinstance(v, bool)
+    if t=='int': return isinstance(v, int) and not isinstance(v, bool)
+    if t=='float': return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+    if t=='str': return isinstance(v, (str, os.PathLike))  # a path from Python: written as a string
+    return isinstance(v, {'tuple':(tuple, list), 'dict':dict}[t])  # a list from Python is a tuple's value too
+
+_KIND = {'int':'an integer', 'float':'a number', 'bool':'true or false', 'str':'a string', 'tuple':'a list', 'dict':'a JSON object', 'None':'null'}
+
+def check_types(cfg:TrainConfig):
+    "A `ValueError` naming the first field whose value is not of its declared type (`roi_size` 'abc', `bs` 32.5, `freeze` 'yes')"
+    for f in dataclasses.fields(cfg):
+        ts,v = [t.strip() for t in str(f.type).split('|')],getattr(cfg, f.name)
+        if not any(_is(v, t) for t in ts):
+            raise ValueError(f"{f.name} must be {' or '.join(_KIND.get(t, t) for t in ts)}, not {json.dumps(v) if isinstance(v, (str, int, float, bool, type(None))) else repr(v)}")
+    for k in ('views', 'archs', 'rank_heads'):
+        bad = [o for o in getattr(cfg, k) if not isinstance(o, str)]
+        if bad: raise ValueError(f"{k} must be a list of names, not {list(getattr(cfg, k))}")
+    if not all(_is(o, 'int') for o in cfg.run_folds): raise ValueError(f"run_folds must be a list of fold numbers, not {list(cfg.run_folds)}")
+
 # %% ../nbs/08_run.ipynb #9b58db40
 def _tup(v):
     "JSON lists back to tuples, also inside dicts"
@@ -133,16 +162,29 @@ def _tup(v):
     return {k:_tup(o) for k,o in v.items()} if isinstance(v, dict) else v
 
 def config_from_dict(d:dict)->TrainConfig:
-    "A `TrainConfig` from a (JSON) dict; unknown fields are an error"
+    "A `TrainConfig` from a (JSON) dict; unknown fields and values of the wrong type are an error"
     names = {f.name for f in dataclasses.fields(TrainConfig)}
     bad = sorted(set(d)-names)
     if bad: raise ValueError(f"unknown config field(s): {', '.join(bad)}")
-    return TrainConfig(**{k:_tup(v) for k,v in d.items()})
+    cfg = TrainConfig(**{k:_tup(v) for k,v in d.items()})
+    check_types(cfg)
+    return cfg
 
 # %% ../nbs/08_run.ipynb #6178fd06
-_CHOICES = dict(fusion=('concat', 'gate', 'attention'), head=('mlp', 'linear', 'probe'), decode=('argmax', 'min_risk'), mixed_precision=('bf16', 'fp16', 'no'),
+CHOICES = dict(fusion=('concat', 'gate', 'attention'), head=('mlp', 'linear', 'probe'), decode=('argmax', 'min_risk'), mixed_precision=('bf16', 'fp16', 'no'),
                 tta=('second-place', 'bilinear', 'none'), check_images=('full', 'headers'), lr_scale=('none', 'sqrt'),
                 compile=(False, True, 'reduce-overhead'))
+PREDICT_CHOICES = dict(decode=CHOICES['decode'], combine=('mean', 'geometric'), models=('folds', 'full', 'all'))  # prediction's options
+_pos,_nonneg,_share = (lambda v: v>0, 'positive'),(lambda v: v>=0, 'at least 0'),(lambda v: 0<=v<1, 'in [0, 1)')
+_RANGES = dict(  # each number's allowed range, and how to say it
+    folds=(lambda v: v>=2, 'at least 2'), bs=(lambda v: v>=1, 'at least 1 (the global batch)'), epochs=(lambda v: v>=1, 'at least 1'),
+    patience=_nonneg, seed=(lambda v: 0<=v<2**32, 'in [0, 2**32)'), roi_size=(lambda v: v>=16, 'at least 16 px'),
+    frame_size=(lambda v: v>=16, 'at least 16 px'), lr=(_pos[0], 'positive (a negative rate climbs the loss)'), wd=_nonneg,
+    lam=_nonneg, smoothing=_share, mixup=_nonneg, drop_path=_share, attn_depth=(lambda v: v>=1, 'at least 1'),
+    attn_heads=(lambda v: v>=1, 'at least 1'), attn_width=(lambda v: v>=1, 'at least 1'), attn_dropout=_share,
+    aux_weight=_nonneg, rank_weight=_nonneg, min_delta=_nonneg, num_workers=_nonneg, head_c=_pos,
+    pseudo_threshold=(lambda v: 0<=v<=1, 'a probability, in [0, 1]'), warmup=(lambda v: 0<=v<1, "a share of the fit's steps, in [0, 1)"),
+    lr_decay=(lambda v: 0<v<=1, 'in (0, 1] (1: off; 0.7 in the 1st place\'s follow-up)'))
 REF_BS = 128  # the 2nd place's global batch (4 processes x 32), at which `lr` is the recipe's
 
 def world_size()->int:
@@ -166,27 +208,34 @@ def _timm_stats(arch:str)->tuple:
     if c is None: return ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))  # no pretrained config: ImageNet's
     return (tuple(c.mean), tuple(c.std))
 
+def implied(cfg:TrainConfig)->TrainConfig:
+    "`cfg` with what its switches imply: `feature_cache` freezes the backbones, turns augmentation off and exports no Learner (the features are computed once, from the images as they are)"
+    return dataclasses.replace(cfg, freeze=True, aug=None, export=False) if cfg.feature_cache is True else cfg
+
 def check_config(cfg:TrainConfig):
-    "Check the values that need no library: choices, folds, views, the number of architectures (a `ValueError` naming the field)"
-    for k,ok in _CHOICES.items():
-        if getattr(cfg, k) not in ok: raise ValueError(f"{k} must be one of {', '.join(ok)}, not {getattr(cfg, k)!r}")
-    if cfg.folds<2: raise ValueError(f"folds must be at least 2, not {cfg.folds}")
-    if cfg.warmup is not None and not 0<=cfg.warmup<1: raise ValueError(f"warmup is a share of the fit's steps, in [0, 1), not {cfg.warmup}")
-    if not 0<cfg.lr_decay<=1: raise ValueError(f"lr_decay must be in (0, 1] (1: off; 0.7 in the 1st place's follow-up), not {cfg.lr_decay}")
-    if not 0<=cfg.pseudo_threshold<=1: raise ValueError(f"pseudo_threshold is a probability in [0, 1], not {cfg.pseudo_threshold}")
+    "Check every value that needs no library: types, choices, ranges, folds, views, the number of architectures (a `ValueError` naming the field)"
+    check_types(cfg)
+    for k,ok in CHOICES.items():
+        if getattr(cfg, k) not in ok: raise ValueError(f"{k} must be one of {', '.join(map(str, ok))}, not {getattr(cfg, k)!r}")
+    for k,(ok,say) in _RANGES.items():
+        v = getattr(cfg, k)
+        if v is not None and not ok(v): raise ValueError(f"{k} must be {say}, not {v}")
+    if cfg.fold_seeds and cfg.seed+cfg.folds>2**32: raise ValueError(f"seed must be below 2**32 - folds with fold_seeds (fold k takes seed+k), not {cfg.seed}")
+    bad = [k for k in cfg.run_folds if not 0<=k<cfg.folds]
+    if bad: raise ValueError(f"run_folds: fold(s) {bad} not among the {cfg.folds} folds (0 to {cfg.folds-1})")
+    if len(set(cfg.run_folds))<len(cfg.run_folds): raise ValueError(f"run_folds names a fold twice: {list(cfg.run_folds)}")
+    if not cfg.views or len(set(cfg.views))<len(cfg.views): raise ValueError(f"views must be distinct and at least one, not {list(cfg.views)}")
+    bad = [r for r in cfg.rank_heads if r not in RANK_HEADS]
+    if bad: raise ValueError(f"rank_heads: unknown rank(s) {bad}; ranks: {', '.join(RANK_HEADS)}")
+    if cfg.fusion=='attention' and cfg.attn_width%cfg.attn_heads: raise ValueError(f"attn_width {cfg.attn_width} must divide among attn_heads {cfg.attn_heads}")
     bad = [v for v in cfg.views if v not in ('roi', 'frame') and not re.fullmatch(r'context\d+(\.\d+)?', v)]
     if bad: raise ValueError(f"unknown view(s) {bad}: use 'roi', 'frame' or 'context<scale>'")
     if cfg.fusion=='attention' and len(cfg.views)<2: raise ValueError("fusion 'attention' needs a context view after the first (query) view")
     if cfg.feature_cache and cfg.fusion=='attention': raise ValueError("feature_cache keeps pooled vectors; fusion 'attention' needs the views' tokens")
-    if cfg.feature_cache:
-        need = [k for k,bad in (('freeze', not cfg.freeze), ('aug', cfg.aug is not None), ('export', cfg.export)) if bad]
-        if need: raise ValueError(f"feature_cache needs freeze true, aug null and export false (the features are computed once, "
-                                  f"without augmentation, and the Learner holds no images); change: {', '.join(need)}")
     if cfg.head=='probe':
         bad = [k for k,b in (('feature_cache', not cfg.feature_cache), ('fusion', cfg.fusion!='concat'), ('rank_heads', bool(cfg.rank_heads)), ('aux_heads', cfg.aux_heads)) if b]
         if bad: raise ValueError(f"head 'probe' is fitted on cached, concatenated features: it needs feature_cache true, fusion concat, "
                                  f"no rank or aux heads; change: {', '.join(bad)} (or use head 'linear')")
-        if not cfg.head_c>0: raise ValueError(f"head_c must be positive, not {cfg.head_c}")
     n_bb = 1 if cfg.shared else len(cfg.views)
     if len(cfg.archs)<n_bb: raise ValueError(f"{len(cfg.views)} views need {n_bb} architecture(s) in archs, got {len(cfg.archs)}")
 
@@ -194,11 +243,14 @@ def resolve(cfg:TrainConfig)->TrainConfig:
     "`cfg` with every default made explicit (normalisation per view, the whole augmentation), after checking it"
     import timm
     from fathomnbs.datablock import Augment, view_stats
-    check_config(cfg)
+    cfg = implied(cfg); check_config(cfg)
     unknown = [a for a in cfg.archs if not timm.is_model(a)]
     if unknown: raise ValueError(f"unknown timm architecture(s): {', '.join(unknown)} (see timm.list_models())")
     archs = [cfg.archs[0 if cfg.shared else i] for i in range(len(cfg.views))]
     stats = [_timm_stats(a) for a in archs] if cfg.stats is None else view_stats(cfg.stats, len(cfg.views))
+    if cfg.aug is not None:
+        bad = sorted(set(cfg.aug)-{f.name for f in dataclasses.fields(Augment)})
+        if bad: raise ValueError(f"aug: unknown field(s) {', '.join(bad)}; fields: {', '.join(f.name for f in dataclasses.fields(Augment))}")
     aug = None if cfg.aug is None else asdict(Augment(**{k:_tup(v) for k,v in cfg.aug.items()}))
     warmup = (0.05 if cfg.lr_scale=='sqrt' else 0.) if cfg.warmup is None else float(cfg.warmup)
     return dataclasses.replace(cfg, stats=tuple(tuple(tuple(float(x) for x in o) for o in s) for s in stats), aug=_tup(aug), warmup=warmup)
@@ -228,6 +280,9 @@ def _taxonomy_of(path:str, mtime_ns:int, size:int)->Taxonomy:
     return Taxonomy.from_csv(path)
 
 # %% ../nbs/08_run.ipynb #98df20e0
+class RunLocked(RuntimeError):
+    "Another process is writing to the run folder"
+
 class RunDir:
     "A run folder: where each of its files is, and what it holds"
     def __init__(self, path:str|Path): self.path = Path(path)
@@ -270,6 +325,27 @@ class RunDir:
     def full_model(self)->Path: return self.full/'best.pth'
     @property
     def full_done(self)->Path: return self.full/'done.json'
+
+    @contextlib.contextmanager
+    def writer(self):
+        "Hold the folder's writer lock (`.lock`) while training into it; a `RunLocked` error if another launch holds it. The system frees it when its holder ends, however it ends"
+        try: import fcntl
+        except ImportError: fcntl = None  # no advisory locks on this system
+        if fcntl is None or int(os.environ.get('RANK', 0)):  # under torchrun, rank 0 holds it (a rank that fails stops its launch)
+            yield; return
+        self.path.mkdir(parents=True, exist_ok=True)
+        f = open(self.path/'.lock', 'a+')
+        try: fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as e:
+            if e.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):  # a file system without locks (some network mounts)
+                warnings.warn(f"{self.path}: this file system cannot lock the run folder ({e.strerror}); make sure one training at a time writes to it")
+                f.close(); yield; return
+            f.seek(0); who = f.read().strip(); f.close()
+            raise RunLocked(f"{self.path}: another training is writing to this run folder ({who or 'a process'}); wait for it to end "
+                            "(a resume then continues where it stopped), or train into another --out") from None
+        f.seek(0); f.truncate(); f.write(f"pid {os.getpid()} on {socket.gethostname()}, since {time.strftime('%Y-%m-%d %H:%M:%S')}"); f.flush()
+        try: yield
+        finally: f.close()
 
     def finished(self)->list[int]:
         "The folds that finished training"

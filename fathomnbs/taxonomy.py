@@ -6,14 +6,14 @@ Docs: https://fathomnbs.github.io/fathomnbs/taxonomy.html.md"""
 
 # %% ../nbs/01_taxonomy.ipynb #f0883f47
 from __future__ import annotations
-import json, warnings
+import io, json, warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
 import numpy as np, pandas as pd, networkx as nx
-from .core import fmt_ids
+from .core import fmt_ids, read_utf8
 import matplotlib.pyplot as plt
 
 
@@ -59,7 +59,10 @@ def read_lineage(src:str|Path|pd.DataFrame=None, # CSV with `TABLE_COLS`, or a D
     "Read and check a lineage table; return its `Taxon`s sorted by name"
     if src is None: src = TAXONOMY_CSV
     if isinstance(src, pd.DataFrame): df,name = src,'lineage table'
-    else: df,name = pd.read_csv(src, dtype=str, keep_default_na=False),str(src)
+    else:
+        try: df,name = pd.read_csv(io.StringIO(read_utf8(src)), dtype=str, keep_default_na=False),str(src)
+        except FileNotFoundError: raise
+        except pd.errors.EmptyDataError: raise ValueError(f"{src}: the file is empty; expected a lineage table with columns {list(TABLE_COLS)}") from None
     df = df.fillna('')
     missing = [c for c in TABLE_COLS if c not in df.columns]
     if missing: raise ValueError(f"{name}: missing columns {missing}; expected {list(TABLE_COLS)}")
@@ -358,8 +361,8 @@ def worms_lineage(names:list[str], # category names to look up
 def names_from(path:str|Path)->list[str]:
     "Category names from a COCO json (its categories) or a text file (one name a line)"
     path = Path(path)
-    if path.suffix.lower()=='.json': return [c['name'] for c in json.loads(path.read_text())['categories']]
-    return [o.strip() for o in path.read_text().splitlines() if o.strip()]
+    if path.suffix.lower()=='.json': return [c['name'] for c in json.loads(read_utf8(path))['categories']]
+    return [o.strip() for o in read_utf8(path).splitlines() if o.strip()]
 
 def write_taxonomy(out:str|Path, # folder to write to (created)
                    tax:Taxonomy, # the categories

@@ -6,7 +6,7 @@ Docs: https://fathomnbs.github.io/fathomnbs/train.html.md"""
 
 # %% ../nbs/15_train.ipynb #b1869482
 from __future__ import annotations
-import dataclasses, json, math, os, sys, warnings
+import dataclasses, functools, json, math, os, sys, warnings
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -18,13 +18,13 @@ from fastai.distributed import rank0_first
 from fastai.torch_core import rank_distrib, num_distrib, distrib_barrier, set_seed
 from fastprogress.fastprogress import progress_bar
 
-from .core import atomic_write, progress_lines, log0
+from .core import atomic_write, progress_lines, log0, fmt_ids
 from .taxonomy import load_taxonomy, best_constant, RANK_HEADS, Taxonomy
 from .data import read_split, add_folds, check_images, check_labels, DataError
 from .datablock import fathom_dls, Augment, FrameCache
 from .model import main_logits, fathom_splitter, llrd_groups
 from .loss import decode_probs, dist_tensor, fathom_metrics, RankAccuracy
-from .run import TrainConfig, RunDir, resolve, build_model, build_loss, config_dict, process_bs, peak_lr
+from .run import TrainConfig, RunDir, RUNTIME_FIELDS, resolve, build_model, build_loss, config_dict, process_bs, peak_lr
 from .step import fused_adamw, load_opt_state, device_metrics, compile_model, uncompiled, gpu_setup, CudaGraphSteps
 from .features import feature_dls, HeadOnly, RowFeatures, run_features
 from .callbacks import (TrainingError, unwrap_model, weights_checksum, FoldTracker, DeviceMixedPrecision, StopAfter,
@@ -34,8 +34,9 @@ from .calibrate import calibrate
 from .pseudo import add_pseudo
 
 # %% auto #0
-__all__ = ['make_learner', 'predict_probs', 'train_fold', 'check_run_dir', 'prepare_data', 'untrained_loss', 'training_warnings',
-           'summarize', 'plot_curves', 'final_epochs', 'train_full', 'train', 'print_summary']
+__all__ = ['make_learner', 'predict_probs', 'train_fold', 'check_run_dir', 'data_record', 'check_same_data', 'prepare_data',
+           'untrained_loss', 'training_warnings', 'summarize', 'plot_curves', 'final_epochs', 'train_full', 'train',
+           'print_summary']
 
 # %% ../nbs/15_train.ipynb #72d0d3fb
 def make_learner(cfg:TrainConfig, # a resolved config (`resolve`)
@@ -152,8 +153,6 @@ def train_fold(cfg:TrainConfig, # a resolved config
     return res
 
 # %% ../nbs/15_train.ipynb #774bcada
-_RESUMABLE = ('num_workers', 'run_folds', 'profile', 'check_images', 'taxonomy', 'compile', 'channels_last', 'mixed_precision', 'export')  # fields a resume may change: how a run trains, not what (the taxonomy's content is checked)
-
 def _taxonomy(cfg:TrainConfig)->Taxonomy:
     "The categories of `cfg`: its lineage table, or the bundled 79"
     if cfg.taxonomy is None: return load_taxonomy()
@@ -180,13 +179,48 @@ def _same_run(run:RunDir, cfg:TrainConfig, data:str|Path)->TrainConfig:
     keys = set(hd)|set(wd)
     if run.config_format()==1:  # an earlier version's run: the fields it did not know keep the values it was trained with
         keys &= set(json.loads(run.config_file.read_text()))
-    diff = sorted(k for k in keys if hd.get(k)!=wd.get(k) and k not in _RESUMABLE)
+    diff = sorted(k for k in keys if hd.get(k)!=wd.get(k) and k not in RUNTIME_FIELDS)
     if have_data and Path(have_data)!=Path(data).resolve(): diff.append('data')
     if diff: raise ValueError(f"{run.path} holds a run with another config (differs in: {', '.join(diff)}); "
                               "use another --out, or the same settings to resume it")
-    return resolve(dataclasses.replace(have, **{k:getattr(cfg, k) for k in _RESUMABLE}))
+    return resolve(dataclasses.replace(have, **{k:getattr(cfg, k) for k in RUNTIME_FIELDS}))
 
 # %% ../nbs/15_train.ipynb #ba5082ca
+def data_record(df:pd.DataFrame)->pd.DataFrame:
+    "What a run trains on, one row per ROI (`folds.csv`): ids, label, fold, box, and the name and size of its ROI and frame files"
+    rec = df[['annotation_id', 'image_id', 'label', 'fold', 'x', 'y', 'w', 'h']].copy()
+    size = functools.lru_cache(None)(lambda p: os.path.getsize(p) if os.path.exists(p) else -1)
+    for c in ('roi', 'frame'):
+        ps = [p if isinstance(p, str) and p else None for p in df[c]]
+        rec[f'{c}_file'] = [Path(p).name if p else '' for p in ps]
+        rec[f'{c}_bytes'] = [size(p) if p else -1 for p in ps]
+    return rec
+
+def check_same_data(f:Path, rec:pd.DataFrame):
+    "A `DataError` naming what changed between the run's record `f` and the data now (`data_record`); a record of an earlier version has fewer columns, compared as far as it goes"
+    old = pd.read_csv(f, keep_default_na=False, na_values={c:[''] for c in ('x', 'y', 'w', 'h')}, dtype={'label':str, 'roi_file':str, 'frame_file':str})
+    a,b = set(old['annotation_id']),set(rec['annotation_id'])
+    what = []
+    if a-b: what.append(f"annotation(s) {fmt_ids(sorted(a-b))} are gone")
+    if b-a: what.append(f"annotation(s) {fmt_ids(sorted(b-a))} are new")
+    if not what:
+        o,n = old.set_index('annotation_id'),rec.set_index('annotation_id').loc[old['annotation_id']]
+        if (o['fold']!=n['fold']).any(): what.append("the folds differ (another --folds, --grouped or --seed?)")
+        for col,say in (('label', 'the label'), ('image_id', 'the frame')):
+            d = o.index[(o[col].astype(str)!=n[col].astype(str)).values]
+            if len(d): what.append(f"{say} of annotation(s) {fmt_ids(d.tolist())} (first: {o.at[d[0], col]!r} -> {n.at[d[0], col]!r})")
+        if {'x', 'y', 'w', 'h'} <= set(o):
+            bx = lambda t: t[['x', 'y', 'w', 'h']].to_numpy(float)
+            d = o.index[~np.isclose(bx(o), bx(n), equal_nan=True).all(1)]
+            if len(d): what.append(f"the box of annotation(s) {fmt_ids(d.tolist())}")
+        for c in ('roi', 'frame'):
+            if f'{c}_file' not in o: continue
+            both = (o[f'{c}_file']!='').values & (n[f'{c}_file']!='').values  # '' : an unreadable ROI to be cut from its frame (`check_images`)
+            d = o.index[both & ((o[f'{c}_file']!=n[f'{c}_file']) | (o[f'{c}_bytes']!=n[f'{c}_bytes'])).values]
+            if len(d): what.append(f"the {c.upper() if c=='roi' else c} file of annotation(s) {fmt_ids(d.tolist())} (first: {n.at[d[0], f'{c}_file'] or 'none'})")
+    if what: raise DataError(f"{f}: the data changed since this run began: {'; '.join(what)}. Every fold of a run trains on the same "
+                             "data: restore it to resume, or train into another --out")
+
 def prepare_data(cfg:TrainConfig, data:str|Path, out:Path, df:pd.DataFrame=None)->pd.DataFrame:
     "Read (unless given) and fold the split; write folds.csv; fill the frame cache (run once, rank 0 first)"
     df = read_split(data, classes=_taxonomy(cfg).names) if df is None else df
@@ -194,16 +228,15 @@ def prepare_data(cfg:TrainConfig, data:str|Path, out:Path, df:pd.DataFrame=None)
         warnings.simplefilter('always')
         df = add_folds(df, cfg.folds, grouped=cfg.grouped, seed=cfg.seed)
     for o in w: log0(f"note: {o.message}")
-    f = RunDir(out).folds_csv
-    if f.exists():  # resuming: the folds must be the ones trained on
-        old = pd.read_csv(f)
-        if old['annotation_id'].tolist()!=df['annotation_id'].tolist() or old['fold'].tolist()!=df['fold'].tolist():
-            raise DataError(f"{f}: the split's folds differ from this run's; the data changed since the run began")
-    elif rank_distrib()==0: atomic_write(f, df[['annotation_id', 'image_id', 'label', 'fold']].to_csv(index=False).encode())
+    f,rec = RunDir(out).folds_csv,data_record(df)
+    if f.exists(): check_same_data(f, rec)  # resuming: every fold trains on the data the run began with
+    elif rank_distrib()==0: atomic_write(f, rec.to_csv(index=False).encode())
     if cfg.cache and 'frame' in cfg.views:
         fc,frames = FrameCache(cfg.frame_size, cfg.cache),df['frame'].dropna().unique()
         bar = sys.stdout.isatty()
-        for p in (progress_bar(frames) if bar else progress_lines(frames, len(frames), 'frame cache', log=log0)): fc(p)
+        for p in (progress_bar(frames) if bar else progress_lines(frames, len(frames), 'frame cache', log=log0)):
+            fc(p)
+            if not fc.writable: break  # nothing can be kept: the loaders decode the frames themselves
     return df
 
 # %% ../nbs/15_train.ipynb #4593ebaa
@@ -355,23 +388,25 @@ def train(cfg:TrainConfig, # the run's settings
     if num_distrib()>1 and cfg.feature_cache:
         raise ValueError("feature_cache trains the heads on cached features in seconds, in one process: run it without torchrun")
     _start_distributed()
-    cfg = check_run_dir(out, cfg, data, tax)
-    df = rank0_first(prepare_data, cfg, data, out, df) if num_distrib()>1 else prepare_data(cfg, data, out, df)
-    folds = list(cfg.run_folds) or list(range(cfg.folds))
-    log0(f"{cfg.preset}: {len(df)} ROIs of {df['image_id'].nunique()} frames, {df['label'].nunique()} taxa; "
-          f"{len(folds)} fold(s) of {cfg.folds}{' grouped by frame' if cfg.grouped else ''}; up to {cfg.epochs} epochs; "
-          f"{' + '.join(f'{a} {s}' for a,s in zip(cfg.archs, [cfg.roi_size, cfg.frame_size]))}")
-    if cfg.pseudo: df = add_pseudo(df, cfg, tax, out)
-    feats = None
-    if cfg.feature_cache: feats = rank0_first(run_features, cfg, df, tax) if num_distrib()>1 else run_features(cfg, df, tax)
-    results = [train_fold(cfg, df, k, out, log=log0, feats=feats) for k in folds]
-    full = None
-    if cfg.final_fit:
-        run = RunDir(out); done = run.finished()
-        if len(done)==cfg.folds: full = train_full(cfg, df, out, final_epochs([run.result(k) for k in done]), log=log0, feats=feats)
-        else: log0(f"final fit: waits for every fold ({len(done)} of {cfg.folds} finished)")
-    if rank_distrib(): return {}
-    return summarize(cfg, df, out, results, full, feats)
+    with RunDir(out).writer():  # one writer per run folder, from its config to its summary
+        cfg = check_run_dir(out, cfg, data, tax)
+        df = rank0_first(prepare_data, cfg, data, out, df) if num_distrib()>1 else prepare_data(cfg, data, out, df)
+        folds = list(cfg.run_folds) or list(range(cfg.folds))
+        log0(f"{cfg.preset}: {len(df)} ROIs of {df['image_id'].nunique()} frames, {df['label'].nunique()} taxa; "
+              f"{len(folds)} fold(s) of {cfg.folds}{' grouped by frame' if cfg.grouped else ''}; up to {cfg.epochs} epochs; "
+              f"{' + '.join(f'{a} {s}' for a,s in zip(cfg.archs, [cfg.roi_size, cfg.frame_size]))}")
+        if cfg.pseudo: df = add_pseudo(df, cfg, tax, out)
+        feats = None
+        if cfg.feature_cache: feats = rank0_first(run_features, cfg, df, tax) if num_distrib()>1 else run_features(cfg, df, tax)
+        results = [train_fold(cfg, df, k, out, log=log0, feats=feats) for k in folds]
+        full = None
+        if cfg.final_fit:
+            run = RunDir(out); done = run.finished()
+            if len(done)==cfg.folds: full = train_full(cfg, df, out, final_epochs([run.result(k) for k in done]), log=log0, feats=feats)
+            else: log0(f"final fit: waits for every fold ({len(done)} of {cfg.folds} finished)")
+        if rank_distrib(): return {}
+        return summarize(cfg, df, out, results, full, feats)
+
 
 # %% ../nbs/15_train.ipynb #c6f2149b
 def print_summary(s:dict):
