@@ -8,6 +8,7 @@ from pathlib import Path
 import torch
 from fathomnbs.data import read_split
 from fathomnbs.datablock import fathom_dls
+from fathomnbs.taxonomy import load_taxonomy
 
 p = argparse.ArgumentParser()
 p.add_argument('--split', default=None)
@@ -36,7 +37,7 @@ with tempfile.TemporaryDirectory() as d:
     for name,cache in [('no cache', None), ('frame cache', d)]:
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
-            dls = fathom_dls(df, valid_fold=None, bs=a.bs, cache=cache, num_workers=a.workers, seed=0)
+            dls = fathom_dls(df, valid_fold=None, bs=a.bs, cache=cache, num_workers=a.workers, seed=0, vocab=load_taxonomy().names)
         dl = dls.train.new(shuffle=False, drop_last=False)
         if cache: epoch(dl)  # fill the cache (the first epoch pays for decoding once)
         for full in (False, True):

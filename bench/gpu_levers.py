@@ -7,8 +7,8 @@ Synthetic device tensors made once (ROI 224 through V2-M, frame 384 through V2-S
 autocast (fp32 on a CPU), no data loading. Each variant is a fresh copy of the model and a fresh optimizer, warmed up, then --steps steps
 timed with one synchronize at the end. "today": fastai's Adam (one parameter at a time), the step's host syncs emulated
 (loss.item(), bool(isfinite(loss)), a small tensor made on the device and two small copies to it, each step), cuDNN
-autotuning off, no channels-last, batch 32, drop_path 0.2 (the preset's). "new": the new defaults (torch's fused AdamW, no syncs,
-cudnn.benchmark, channels-last, batch 128, drop_path 0.2); the other rows change one lever of "new" at a time, then
+autotuning off, no channels-last, batch 32, drop_path_rate 0.2 (the preset's). "new": the new defaults (torch's fused AdamW, no syncs,
+cudnn.benchmark, channels-last, batch 128, drop_path_rate 0.2); the other rows change one lever of "new" at a time, then
 batch 32/64/256, torch.compile and CUDA graphs (compile mode 'reduce-overhead').
 Per row: ms/step, ROI pairs/s, ratios to "today" and "new", peak memory, and the projected hours of 5 folds x 50 epochs
 over 23,700 ROIs (4/5 trained per fold, x1.15 for validation). The first variant and each new best are profiled
@@ -27,15 +27,15 @@ from fathomnbs.model import StreamNet
 from fathomnbs.loss import HierLoss
 from fathomnbs.step import fused_adamw, adamw, compile_model
 
-TODAY = dict(opt='fastai', syncs=True, bench=False, cl=False, bs=32, dp=0.2, compile=None)  # drop_path as the preset
+TODAY = dict(opt='fastai', syncs=True, bench=False, cl=False, bs=32, dp=0.2, compile=None)  # drop_path_rate as the preset
 NEW = dict(opt='fused', syncs=False, bench=True, cl=True, bs=128, dp=0.2, compile=None)
 VARIANTS = {  # name: (what differs, settings)
-    'today': ("fastai Adam, syncs, no benchmark, no channels-last, bs 32, drop_path 0.2", TODAY),
-    'new': ("fused AdamW, no syncs, benchmark, channels-last, bs 128, drop_path 0.2", NEW),
+    'today': ("fastai Adam, syncs, no benchmark, no channels-last, bs 32, drop_path_rate 0.2", TODAY),
+    'new': ("fused AdamW, no syncs, benchmark, channels-last, bs 128, drop_path_rate 0.2", NEW),
     'fastai_opt': ("new, fastai Adam", {**NEW, 'opt':'fastai'}),
     'syncs': ("new, with the host syncs", {**NEW, 'syncs':True}),
     'no_benchmark': ("new, cudnn.benchmark off", {**NEW, 'bench':False}),
-    'drop_path0': ("new, drop_path 0", {**NEW, 'dp':0.}),
+    'drop_path0': ("new, drop_path_rate 0", {**NEW, 'dp':0.}),
     'no_channels_last': ("new, no channels-last", {**NEW, 'cl':False}),
     'bs32': ("new, bs 32", {**NEW, 'bs':32}),
     'bs64': ("new, bs 64", {**NEW, 'bs':64}),
@@ -95,11 +95,11 @@ emit()
 emit("| variant | bs | ms/step | ROI pairs/s | x today | x new | peak GiB | 5x50 h | GPU busy | what differs |")
 emit("|---|---|---|---|---|---|---|---|---|---|")
 
-templates = {}  # drop_path rate: a model on the CPU to copy, so that every variant starts from the same weights
+templates = {}  # drop_path_rate: a model on the CPU to copy, so that every variant starts from the same weights
 def fresh_model(dp):
     if dp not in templates:
         torch.manual_seed(0)
-        templates[dp] = StreamNet(archs=archs, n_classes=79, pretrained=False, **(dict(drop_path_rate=dp) if dp > 0 else {}))
+        templates[dp] = StreamNet(archs=archs, num_classes=79, pretrained=False, **(dict(drop_path_rate=dp) if dp > 0 else {}))
     return copy.deepcopy(templates[dp])
 
 def gpu_busy(step, n=PROFILE_STEPS, kind=None):

@@ -26,7 +26,7 @@ a = p.parse_args()
 rs,fs = map(int, a.size.split(','))
 df = read_split('data/sample').assign(fold=0)
 with tempfile.TemporaryDirectory() as d:
-    dls = fathom_dls(df, valid_fold=None, bs=a.bs, roi_size=rs, frame_size=fs, aug=None, cache=d, num_workers=0, seed=0)
+    dls = fathom_dls(df, valid_fold=None, bs=a.bs, roi_size=rs, frame_size=fs, aug=None, cache=d, num_workers=0, seed=0, vocab=load_taxonomy().names)
     for b in dls.train: pass  # fill the frame cache
     torch.manual_seed(0)
     model = StreamNet((a.arch,)*2)

@@ -23,9 +23,9 @@ from .confidence import (fit_temperature, softmax_t, top_label, ece, subtree_con
 __all__ = ['BACKGROUND_CROPS', 'oof_logits', 'seen_rows', 'calibrate', 'plot_calibration']
 
 # %% ../nbs/13_calibrate.ipynb #34670d32
-def oof_logits(run:RunDir, df:pd.DataFrame, folds:list[int], n_classes:int)->np.ndarray:
+def oof_logits(run:RunDir, df:pd.DataFrame, folds:list[int], num_classes:int)->np.ndarray:
     "Each row's logits from the fold that validated on it (zeros elsewhere); a fold of an earlier version gives its log-probabilities"
-    Z = np.zeros((len(df), n_classes), dtype=np.float32)
+    Z = np.zeros((len(df), num_classes), dtype=np.float32)
     for k in folds:
         m,f = (df['fold']==k).values,run.valid_logits(k)
         Z[m] = np.load(f) if f.exists() else np.log(np.maximum(np.load(run.valid_probs(k)), 1e-30))

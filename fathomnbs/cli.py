@@ -12,8 +12,8 @@ from pathlib import Path
 from .run import TrainConfig, PRESETS, CHOICES, PREDICT_CHOICES, RunLocked, preset, config_dict, config_from_dict, check_config, implied
 
 # %% auto #0
-__all__ = ['taxonomy_main', 'score_main', 'download_main', 'parse_value', 'train_parser', 'train_config', 'train_main',
-           'predict_main']
+__all__ = ['DEFAULT_PRESET', 'taxonomy_main', 'score_main', 'download_main', 'parse_value', 'train_parser', 'train_config',
+           'train_main', 'predict_main']
 
 # %% ../nbs/19_cli.ipynb #bb010a4d
 def _quiet():
@@ -142,11 +142,14 @@ def _kind(v)->str:
     if isinstance(v, dict): return 'JSON'
     return ''
 
-def train_parser(name:str='second-place')->argparse.ArgumentParser:
-    "The parser of `fathomnbs-train`, its defaults those of preset `name`"
+DEFAULT_PRESET = TrainConfig().preset  # the CLI's default is the library's: `TrainConfig()` is the 2nd place's recipe
+
+def train_parser(name:str=DEFAULT_PRESET)->argparse.ArgumentParser:
+    "The parser of `fathomnbs-train` for preset `name`: its defaults are that preset's"
     p = argparse.ArgumentParser(prog='fathomnbs-train', description="Train the k-fold models of a preset on a split folder; "
                                 "re-run the same command to resume. The last line printed is the out-of-fold distance.")
-    p.add_argument('--preset', default='sample', choices=list(PRESETS), help="settings to start from (default: sample); "
+    p.add_argument('--preset', default=name, choices=list(PRESETS), help=f"settings to start from (default: {DEFAULT_PRESET}, as `TrainConfig()`; "
+                   "sample: the CPU run on the bundled sample); "
                    "the defaults below are this preset's")
     p.add_argument('--data', default='data/sample', help="split folder: annotations.csv, images/, rois/ (default: data/sample)")
     p.add_argument('--out', required=True, help="run folder (new, or the one to resume)")
@@ -187,9 +190,9 @@ def train_config(a:argparse.Namespace, p:argparse.ArgumentParser)->TrainConfig:
 def train_main(argv=None)->int:
     "Console script: fathomnbs-train"
     argv = sys.argv[1:] if argv is None else list(argv)
-    pre = argparse.ArgumentParser(add_help=False); pre.add_argument('--preset', default='sample')
+    pre = argparse.ArgumentParser(add_help=False); pre.add_argument('--preset', default=DEFAULT_PRESET)
     name = pre.parse_known_args(argv)[0].preset
-    p = train_parser(name if name in PRESETS else 'sample')
+    p = train_parser(name if name in PRESETS else DEFAULT_PRESET)
     a = p.parse_args(argv)
     cfg = train_config(a, p)
     _quiet()

@@ -14,7 +14,6 @@ from PIL import Image
 import matplotlib.pyplot as plt
 from sklearn.model_selection import StratifiedKFold, StratifiedGroupKFold
 
-from .taxonomy import load_taxonomy
 from .core import fmt_ids, read_utf8
 
 # %% auto #0
@@ -169,13 +168,12 @@ def check_labels(df:pd.DataFrame, # a split table
 def read_split(split:str|Path=None, # split folder (annotations.csv, images/, rois/)
                coco:str|Path|None='auto', # COCO json to merge; 'auto': the split folder's only *.json
                files:str='error', # missing ROI/frame files: 'error', 'warn' (set to None), 'ignore'
-               classes:list[str]=None, # allowed labels; default the 79 categories
+               classes:list[str]|None=None, # the allowed labels, a taxonomy's names (training and prediction pass their run's); None: not checked
               )->pd.DataFrame:
     "One tidy, checked table (`COLS`) for a split folder and/or a COCO json"
     if split is None and coco in (None, 'auto'): raise DataError("give a split folder, a COCO json, or both")
     split = Path(split) if split is not None else None
     if coco=='auto': coco = split_json(split)
-    classes = set(classes or load_taxonomy().names)
     cj = read_coco(coco) if coco else None
     if split is None: df = cj
     else:
@@ -199,7 +197,7 @@ def read_split(split:str|Path=None, # split folder (annotations.csv, images/, ro
             df['frame_w'] = [sz[i][0] for i in df['image_id']]; df['frame_h'] = [sz[i][1] for i in df['image_id']]
         df['roi'] = [p if p and Path(p).exists() else None for p in df['roi']]
         _check_files(df, split, files)
-    check_labels(df, classes, str(split or coco))
+    if classes is not None: check_labels(df, classes, str(split or coco))
     return df.reset_index(drop=True)[COLS + [c for c in df.columns if c not in COLS]]
 
 def _check_files(df:pd.DataFrame, split:Path, files:str):

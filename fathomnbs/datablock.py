@@ -6,7 +6,7 @@ Docs: https://fathomnbs.github.io/fathomnbs/datablock.html.md"""
 
 # %% ../nbs/04_datablock.ipynb #97d53e76
 from __future__ import annotations
-import hashlib, numbers, os, random, warnings
+import hashlib, numbers, os, random, tempfile, warnings
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -29,7 +29,6 @@ from fasttransform import Transform, DisplayedTransform, ItemTransform
 from fastcore.basics import noop
 
 from .data import load_rgb, fit_min_size, cut_row, DataError
-from .taxonomy import load_taxonomy
 from .core import atomic_write, cache_dir
 
 # %% auto #0
@@ -63,7 +62,9 @@ class FrameCache:
         self.path = cache_dir('frames') if path=='default' else Path(path) if path else None
         self.writable = True  # until a write fails (a read-only or full cache folder): then frames are decoded, not cached
         if self.path:
-            try: self.path.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.mkdir(parents=True, exist_ok=True)
+                tempfile.TemporaryFile(dir=self.path).close()  # known here, before DataLoader workers each take a copy (and would each warn)
             except OSError as e: self._cannot_write(e)
 
     def key(self, src)->str:
@@ -299,7 +300,7 @@ def fathom_block(views=VIEWS, # 'roi', 'frame', 'context3', 'context5', ...: the
                  aug:Augment|None=Augment(), # ROI augmentation (None: none)
                  cache:str|Path|None='default', # frame cache folder ('default': `cache_dir('frames')`; None: no cache)
                  valid_idx=None, # row indices of the validation set
-                 vocab:list[str]=None, # class order; default the 79 categories
+                 *, vocab:list[str], # the class order: the taxonomy's names
                  stats=imagenet_stats, # (mean, std) for every view, or one (mean, std) per view
                 )->DataBlock:
     "The DataBlock: one block per view, then the category; each view normalised with its own statistics (`ViewNormalize`)"
@@ -309,7 +310,7 @@ def fathom_block(views=VIEWS, # 'roi', 'frame', 'context3', 'context5', ...: the
         elif v=='frame': blocks.append(FrameBlock(FrameCache(frame_size, cache), None))
         elif v.startswith('context'): blocks.append(ContextBlock(float(v[len('context'):]), roi_size, None))
         else: raise ValueError(f"unknown view {v!r}: use 'roi', 'frame' or 'context<scale>'")
-    blocks.append(CategoryBlock(vocab=list(vocab or load_taxonomy().names), sort=False))
+    blocks.append(CategoryBlock(vocab=list(vocab), sort=False))
     getters = [noop]*len(views) + [ColReader('label')]  # each view's loader takes the whole row
     return DataBlock(blocks=blocks, getters=getters, n_inp=len(views), splitter=IndexSplitter(valid_idx if valid_idx is not None else []),
                      batch_tfms=ViewNormalize(view_stats(stats, len(views))))
@@ -346,7 +347,7 @@ def fathom_dls(df:pd.DataFrame, # labelled split table (with a `fold` column if 
                stats=imagenet_stats, # (mean, std) for every view, or one (mean, std) per view
                num_workers:int=None, # DataLoader workers (default: `default_workers()`)
                device=None, seed:int=None,
-               vocab:list[str]=None, # class order; default the 79 categories
+               *, vocab:list[str], # the class order: the taxonomy's names
                **kwargs):
     "DataLoaders of (views..., category) for one fold of `df`"
     df = df.reset_index(drop=True)

@@ -63,7 +63,7 @@ def check_predict_options(threshold:float, bs:int, combine:str, decode:str|None,
     if decode is not None and decode not in CHOICES['decode']: raise ValueError(f"decode must be one of {', '.join(CHOICES['decode'])}, not {decode!r}")
     if tta not in (None, True, False) and tta not in CHOICES['tta']: raise ValueError(f"tta must be one of {', '.join(CHOICES['tta'])} (or true/false), not {tta!r}")
 
-def load_run(run:str|Path, # a run folder written by `fathomnbs-train`
+def load_run(run:str|Path|RunDir, # a run folder written by `fathomnbs-train`
              folds=None, # which folds to use (default: every finished fold)
              device=None, # default: cuda if available
              models:str|None=None, # 'folds', 'full' (the final fit), 'all' (both, half the weight each); None: 'all' if the run has a final fit, else 'folds'
@@ -130,7 +130,7 @@ def roi_logits(fms:list[FoldModel], inp:Inputs, ffeat:list|None, tta:bool=True, 
     nv = 2 if tta else 1
     fi = cfg.views.index('frame') if 'frame' in cfg.views else None
     roi_views = [(j, v) for j,v in enumerate(cfg.views) if v!='frame']
-    out = np.zeros((len(fms), len(df), fms[0].model.n_classes), dtype=np.float32)
+    out = np.zeros((len(fms), len(df), fms[0].model.num_classes), dtype=np.float32)
     rb = list(range(0, len(df), bs))
     for s in progress_iter(rb, 'ROI batches', progress):
         rows = df.iloc[s:s+bs]
@@ -171,7 +171,7 @@ def feature_logits(fms:list[FoldModel], inp:Inputs, tta:bool=True, bs:int=32, ca
     "(models, ROIs, classes) logits of a `feature_cache` run: each image through each distinct backbone once, then every model's head"
     rot = (False, True) if tta else (False,)
     fc = FeatureCache(cache_dir('features', inp.cfg.cache if cache=='default' else cache))
-    out = np.zeros((len(fms), len(inp.df), fms[0].model.n_classes), dtype=np.float32)
+    out = np.zeros((len(fms), len(inp.df), fms[0].model.num_classes), dtype=np.float32)
     got = {}  # backbone weights -> features: the folds of such a run share their frozen backbones
     for m_i,fm in enumerate(fms):
         key = tuple(backbone_key(fm.model, j) for j in range(len(inp.cfg.views)))
@@ -256,7 +256,7 @@ def check_submission(sub:pd.DataFrame, ids, tax:Taxonomy):
 
 # %% ../nbs/18_inference.ipynb #24b35721
 def read_any(split:str|Path|None=None, coco:str|Path|None=None,
-             classes:list[str]=None, # the labels allowed (default: the 79)
+             classes:list[str]|None=None, # the labels allowed, a taxonomy's names (None: not checked)
             )->pd.DataFrame:
     "A split table from a split folder and/or a COCO json (a .json `split` is taken as the json); missing files kept, warned"
     if split is not None and str(split).lower().endswith('.json'): split,coco = None,split
@@ -344,7 +344,7 @@ class Predictions:
     table:pd.DataFrame; probs:np.ndarray; pred:np.ndarray; rows:pd.DataFrame; warnings:list; submission:pd.DataFrame; tax:Taxonomy
     def __repr__(self): return f"Predictions({len(self.table)} rows, models {self.table.attrs.get('models')})"
 
-def predict_table(run:str|Path, # run directory of `fathomnbs-train`
+def predict_table(run:str|Path|RunDir, # run directory of `fathomnbs-train`
             split:str|Path|pd.DataFrame=None, # split folder (or a COCO json, or a split table)
             coco:str|Path=None, # COCO json of the split (default: the split folder's only *.json)
             decode:str=None, # 'argmax' or 'min_risk' (default: the run's)
@@ -415,7 +415,7 @@ def predict_table(run:str|Path, # run directory of `fathomnbs-train`
     return Predictions(table, probs, pred, df, inp.warnings, sub, tax)
 
 @delegates(predict_table)
-def predict(run:str|Path, # run directory of `fathomnbs-train`
+def predict(run:str|Path|RunDir, # run directory of `fathomnbs-train`
             split:str|Path|pd.DataFrame=None, # split folder (or a COCO json, or a split table)
             out:str|Path='predictions', # folder for the outputs
             coco:str|Path=None, # COCO json of the split (default: the split folder's only *.json)

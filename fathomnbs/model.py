@@ -122,7 +122,7 @@ class StreamNet(nn.Module):
     "One timm backbone per view (ROI, frame, ...), pooled features fused and classified into the categories"
     def __init__(self,
                  archs=('tf_efficientnetv2_m', 'tf_efficientnetv2_s'), # timm names, one per view
-                 n_classes:int=79,
+                 num_classes:int=79, # the categories (timm's name)
                  pretrained=False, # for every stream, or a list: False, True, or a weights file each
                  shared:bool=False, # one backbone (archs[0]) for all views
                  fusion:str='concat', # 'concat', 'gate' or 'attention' (the first view attends to the others' tokens)
@@ -131,7 +131,7 @@ class StreamNet(nn.Module):
                  drop=(0.4, 0.3), # the head's two dropouts
                  aux_heads:bool=False, # return the gate's per-stream logits too (gate fusion only)
                  rank_heads=(), # ranks to add a head for, e.g. `RANK_HEADS`
-                 attn_depth:int=4, attn_heads:int=8, attn_width:int=256, attn_drop:float=0.3, # attention fusion: per context view
+                 attn_depth:int=4, attn_heads:int=8, attn_width:int=256, attn_dropout:float=0.3, # attention fusion: per context view
                  tax=None, # the categories, for the rank heads (needed only with `rank_heads`)
                  **backbone_kw):
         super().__init__()
@@ -141,7 +141,7 @@ class StreamNet(nn.Module):
         if head=='probe' and fusion!='concat': raise ValueError("head 'probe' takes the concatenated features (fusion 'concat')")
         if aux_heads and fusion!='gate': raise ValueError("aux_heads needs fusion='gate' (the heads are the gate's)")
         self.archs,self.n_views,self.shared,self.fusion,self.aux_heads = tuple(archs),len(archs),shared,fusion,aux_heads
-        self.n_classes = n_classes
+        self.num_classes = num_classes
         pre = list(pretrained) if isinstance(pretrained, (list, tuple)) else [pretrained]*len(archs)
         n_bb = 1 if shared else len(archs)
         self.backbones = nn.ModuleList([create_backbone(a, p, **backbone_kw) for a,p in zip(archs[:n_bb], pre[:n_bb])])
@@ -150,20 +150,20 @@ class StreamNet(nn.Module):
         self.tokens = fusion=='attention'  # views give their spatial tokens, not only pooled vectors
         if self.tokens:
             self.attn = nn.ModuleList([ContextAttention(self.feat_dims[0], self._bb(i).num_features, attn_width, attn_heads,
-                                                        attn_depth, attn_drop) for i in range(1, self.n_views)])  # tokens: the map's width
+                                                        attn_depth, attn_dropout) for i in range(1, self.n_views)])  # tokens: the map's width
         self.num_features = self.feat_dims[0] + (self.n_views-1)*attn_width if self.tokens else sum(self.feat_dims)
         nf,d0,d1 = self.num_features,*drop
         if fusion=='gate':
-            self.aux = nn.ModuleList([nn.Linear(f, n_classes) for f in self.feat_dims])
+            self.aux = nn.ModuleList([nn.Linear(f, num_classes) for f in self.feat_dims])
             self.gate = nn.Linear(self.n_views, nf)
         pre = [nn.BatchNorm1d(nf)] if fusion=='gate' else []  # gated features are rescaled: normalised first
-        if head=='probe': self.head = nn.Sequential(CL2N(nf), nn.Linear(nf, n_classes))
-        elif head=='linear': self.head = nn.Sequential(*pre, nn.Dropout(d0), nn.Linear(nf, n_classes))
+        if head=='probe': self.head = nn.Sequential(CL2N(nf), nn.Linear(nf, num_classes))
+        elif head=='linear': self.head = nn.Sequential(*pre, nn.Dropout(d0), nn.Linear(nf, num_classes))
         elif fusion=='concat':
             self.head = nn.Sequential(nn.Dropout(d0), nn.Linear(nf, hidden), nn.BatchNorm1d(hidden), nn.ReLU(inplace=True),
-                                      nn.Dropout(d1), nn.Linear(hidden, n_classes))
+                                      nn.Dropout(d1), nn.Linear(hidden, num_classes))
         else: self.head = nn.Sequential(*pre, nn.Dropout(d0), nn.Linear(nf, hidden), nn.ReLU(inplace=True),
-                                        nn.BatchNorm1d(hidden), nn.Dropout(d1), nn.Linear(hidden, n_classes))
+                                        nn.BatchNorm1d(hidden), nn.Dropout(d1), nn.Linear(hidden, num_classes))
         if rank_heads and tax is None: raise ValueError("rank_heads need the categories' taxonomy: give tax")
         n_groups = {r:len(rank_groups(r, tax)[0]) for r in rank_heads}  # a rank with fewer than 2 taxa has nothing to learn: no head
         self.rank_heads = nn.ModuleDict({r:nn.Linear(nf, n) for r,n in n_groups.items() if n>=2})

@@ -15,8 +15,9 @@ from .core import atomic_write
 
 # %% auto #0
 __all__ = ['RUNTIME_FIELDS', 'PRESETS', 'CHOICES', 'PREDICT_CHOICES', 'REF_BS', 'CONFIG_FORMAT', 'TrainConfig', 'preset',
-           'config_dict', 'check_types', 'config_from_dict', 'world_size', 'process_bs', 'peak_lr', 'implied',
-           'check_config', 'resolve', 'RunLocked', 'RunDir', 'roi_view', 'build_model', 'build_loss']
+           'config_dict', 'check_types', 'config_from_dict', 'Attention', 'attention', 'world_size', 'process_bs',
+           'peak_lr', 'implied', 'check_config', 'resolve', 'RunLocked', 'RunDir', 'roi_view', 'build_model',
+           'build_loss']
 
 # %% ../nbs/08_run.ipynb #f6b2aff1
 @dataclass
@@ -44,12 +45,9 @@ class TrainConfig:
     shared:bool=False # one backbone for all views
     freeze:bool=False # train the head only (backbones frozen, their BatchNorms still adapting unless feature_cache)
     feature_cache:bool=False # run each backbone once per image and view (BatchNorms frozen too), keep the pooled features on disk, train the head on them; implies freeze true, aug null, export false
-    drop_path:float=0.2 # stochastic depth of the backbones (timm's drop_path_rate)
+    drop_path_rate:float=0.2 # stochastic depth of the backbones (timm's name and meaning)
     fusion:str='concat' # 'concat', 'gate' or 'attention' (the first view's pooled feature attends to the other views' tokens)
-    attn_depth:int=4 # attention fusion: cross-attention blocks per context view
-    attn_heads:int=8 # attention fusion: heads
-    attn_width:int=256 # attention fusion: width of the blocks (and of each context view's output)
-    attn_dropout:float=0.3 # attention fusion: dropout in the blocks
+    attn:dict=field(default_factory=dict) # attention fusion: `Attention` fields over its defaults (depth 4, heads 8, width 256, dropout 0.3)
     head:str='mlp' # the classifier on the fused features: 'mlp' (one hidden layer of 512), 'linear', or 'probe' (feature_cache: centred, L2-normalised features, a logistic regression fitted to convergence)
     head_c:float=100. # head 'probe': scikit-learn's C, the inverse strength of its L2 penalty
     aux_heads:bool=False # train the gate's per-stream heads
@@ -101,14 +99,14 @@ PRESETS = {
     # no rotated test-time view: the head saw no rotated features (bench/RESULTS.md §9: the rotated view cost 1.4 on new frames)
     'sample': dict(grouped=True, archs=('tf_efficientnet_lite0',)*2, roi_size=128, frame_size=160, freeze=True,
                    feature_cache=True, aug=None, head='probe', final_fit=True,
-                   drop_path=0., lam=1.0, bs=16, lr=3e-3, epochs=100, patience=30, mixed_precision='no', decode='min_risk',
+                   drop_path_rate=0., lam=1.0, bs=16, lr=3e-3, epochs=100, patience=30, mixed_precision='no', decode='min_risk',
                    num_workers=0, export=False, fold_seeds=True, wd_bn_bias=False, tta='none'),
     # the 1st place's inputs and fusion: ROI, 3x and 5x context crops and the frame through one DINOv2 ViT at 256 px, the ROI
     # attending to each context view (4 blocks, 8 heads, dropout 0.3), per-rank heads, downscale augmentation, argmax;
     # loss weights and learning rate are ours (the write-up gives none), to be tuned on GPUs
     'first-place': dict(views=('roi', 'context3', 'context5', 'frame'), archs=('vit_base_patch14_dinov2',), shared=True,
                         roi_size=256, frame_size=256, fusion='attention', rank_heads=RANK_HEADS, rank_weight=0.3, lam=0.,
-                        aug=dict(downscale=0.5), drop_path=0.1, lr=3e-5),
+                        aug=dict(downscale=0.5), drop_path_rate=0.1, lr=3e-5),
 }
 # first-place's inputs and fusion with what is ours: grouped folds, min-risk decoding (and early stopping on it),
 # the expected-distance term, a final fit on all data
@@ -170,6 +168,28 @@ def config_from_dict(d:dict)->TrainConfig:
     check_types(cfg)
     return cfg
 
+# %% ../nbs/08_run.ipynb #2e08a85d
+@dataclass
+class Attention:
+    "The attention fusion's settings, per context view (`TrainConfig.attn` holds the fields that differ)"
+    depth:int=4 # cross-attention blocks
+    heads:int=8 # attention heads
+    width:int=256 # width of the blocks, and of the view's output
+    dropout:float=0.3 # dropout in the blocks
+
+def attention(cfg:TrainConfig)->Attention:
+    "The `Attention` of `cfg.attn`; a `ValueError` naming an unknown field or a bad value"
+    names = [f.name for f in dataclasses.fields(Attention)]
+    bad = sorted(set(cfg.attn)-set(names))
+    if bad: raise ValueError(f"attn: unknown field(s) {', '.join(bad)}; fields: {', '.join(names)}")
+    a = Attention(**cfg.attn)
+    for f in dataclasses.fields(a):
+        v = getattr(a, f.name)
+        if not _is(v, f.type): raise ValueError(f"attn: {f.name} must be {_KIND[f.type]}, not {json.dumps(v) if isinstance(v, (str, int, float, bool, type(None))) else repr(v)}")
+        if (v<1 if f.type=='int' else not 0<=v<1): raise ValueError(f"attn: {f.name} must be {'at least 1' if f.type=='int' else 'in [0, 1)'}, not {v}")
+    if a.width%a.heads: raise ValueError(f"attn: width {a.width} must divide among heads {a.heads}")
+    return a
+
 # %% ../nbs/08_run.ipynb #6178fd06
 CHOICES = dict(fusion=('concat', 'gate', 'attention'), head=('mlp', 'linear', 'probe'), decode=('argmax', 'min_risk'), mixed_precision=('bf16', 'fp16', 'no'),
                 tta=('second-place', 'bilinear', 'none'), check_images=('full', 'headers'), lr_scale=('none', 'sqrt'),
@@ -180,8 +200,7 @@ _RANGES = dict(  # each number's allowed range, and how to say it
     folds=(lambda v: v>=2, 'at least 2'), bs=(lambda v: v>=1, 'at least 1 (the global batch)'), epochs=(lambda v: v>=1, 'at least 1'),
     patience=_nonneg, seed=(lambda v: 0<=v<2**32, 'in [0, 2**32)'), roi_size=(lambda v: v>=16, 'at least 16 px'),
     frame_size=(lambda v: v>=16, 'at least 16 px'), lr=(_pos[0], 'positive (a negative rate climbs the loss)'), wd=_nonneg,
-    lam=_nonneg, smoothing=_share, mixup=_nonneg, drop_path=_share, attn_depth=(lambda v: v>=1, 'at least 1'),
-    attn_heads=(lambda v: v>=1, 'at least 1'), attn_width=(lambda v: v>=1, 'at least 1'), attn_dropout=_share,
+    lam=_nonneg, smoothing=_share, mixup=_nonneg, drop_path_rate=_share,
     aux_weight=_nonneg, rank_weight=_nonneg, min_delta=_nonneg, num_workers=_nonneg, head_c=_pos,
     pseudo_threshold=(lambda v: 0<=v<=1, 'a probability, in [0, 1]'), warmup=(lambda v: 0<=v<1, "a share of the fit's steps, in [0, 1)"),
     lr_decay=(lambda v: 0<v<=1, 'in (0, 1] (1: off; 0.7 in the 1st place\'s follow-up)'))
@@ -227,7 +246,7 @@ def check_config(cfg:TrainConfig):
     if not cfg.views or len(set(cfg.views))<len(cfg.views): raise ValueError(f"views must be distinct and at least one, not {list(cfg.views)}")
     bad = [r for r in cfg.rank_heads if r not in RANK_HEADS]
     if bad: raise ValueError(f"rank_heads: unknown rank(s) {bad}; ranks: {', '.join(RANK_HEADS)}")
-    if cfg.fusion=='attention' and cfg.attn_width%cfg.attn_heads: raise ValueError(f"attn_width {cfg.attn_width} must divide among attn_heads {cfg.attn_heads}")
+    attention(cfg)
     bad = [v for v in cfg.views if v not in ('roi', 'frame') and not re.fullmatch(r'context\d+(\.\d+)?', v)]
     if bad: raise ValueError(f"unknown view(s) {bad}: use 'roi', 'frame' or 'context<scale>'")
     if cfg.fusion=='attention' and len(cfg.views)<2: raise ValueError("fusion 'attention' needs a context view after the first (query) view")
@@ -240,7 +259,7 @@ def check_config(cfg:TrainConfig):
     if len(cfg.archs)<n_bb: raise ValueError(f"{len(cfg.views)} views need {n_bb} architecture(s) in archs, got {len(cfg.archs)}")
 
 def resolve(cfg:TrainConfig)->TrainConfig:
-    "`cfg` with every default made explicit (normalisation per view, the whole augmentation), after checking it"
+    "`cfg` with every default made explicit (normalisation per view, the whole augmentation and attention), after checking it"
     import timm
     from fathomnbs.datablock import Augment, view_stats
     cfg = implied(cfg); check_config(cfg)
@@ -253,10 +272,10 @@ def resolve(cfg:TrainConfig)->TrainConfig:
         if bad: raise ValueError(f"aug: unknown field(s) {', '.join(bad)}; fields: {', '.join(f.name for f in dataclasses.fields(Augment))}")
     aug = None if cfg.aug is None else asdict(Augment(**{k:_tup(v) for k,v in cfg.aug.items()}))
     warmup = (0.05 if cfg.lr_scale=='sqrt' else 0.) if cfg.warmup is None else float(cfg.warmup)
-    return dataclasses.replace(cfg, stats=tuple(tuple(tuple(float(x) for x in o) for o in s) for s in stats), aug=_tup(aug), warmup=warmup)
+    return dataclasses.replace(cfg, stats=tuple(tuple(tuple(float(x) for x in o) for o in s) for s in stats), aug=_tup(aug), attn=asdict(attention(cfg)), warmup=warmup)
 
 # %% ../nbs/08_run.ipynb #b8872b2f
-CONFIG_FORMAT = 3  # 3: `bs` is the global batch (2 and 1: the batch of each process)
+CONFIG_FORMAT = 4  # 4: the attention settings one group, `drop_path_rate`; 3: `bs` is the global batch (2 and 1: the batch of each process)
 
 def _global_bs(d:dict)->dict:
     "A config of format 1 or 2, whose `bs` was each process's: the global batch of this launch"
@@ -273,6 +292,14 @@ def _from_format1(d:dict)->dict:
     for k,v in dict(drop_path=0., fold_seeds=True, wd_bn_bias=False, tta='bilinear', channels_last=False, profile=False).items(): d.setdefault(k, v)
     return _global_bs(d)
 
+def _from_format3(d:dict)->dict:
+    "A config of formats 1 to 3: `drop_path` named `drop_path_rate`, the four `attn_*` fields one `attn` group"
+    d = dict(d)
+    if 'drop_path' in d: d['drop_path_rate'] = d.pop('drop_path')
+    attn = {k[len('attn_'):]:d.pop(k) for k in ('attn_depth', 'attn_heads', 'attn_width', 'attn_dropout') if k in d}
+    d.setdefault('attn', attn)
+    return d
+
 # %% ../nbs/08_run.ipynb #7389b87c
 @functools.lru_cache(maxsize=8)
 def _taxonomy_of(path:str, mtime_ns:int, size:int)->Taxonomy:
@@ -284,9 +311,10 @@ class RunLocked(RuntimeError):
     "Another process is writing to the run folder"
 
 class RunDir:
-    "A run folder: where each of its files is, and what it holds"
-    def __init__(self, path:str|Path): self.path = Path(path)
+    "A run folder: where each of its files is, and what it holds (its config, its taxonomy); path-like, so training, prediction and scoring take it as they take its path"
+    def __init__(self, path:str|Path|RunDir): self.path = Path(path)
     def __repr__(self): return f"RunDir({str(self.path)!r})"
+    def __fspath__(self)->str: return str(self.path)
     @property
     def config_file(self)->Path: return self.path/'config.json'
     @property
@@ -378,8 +406,9 @@ class RunDir:
         try: d = json.loads(f.read_text())
         except ValueError as e: raise ValueError(f"{f}: not valid JSON ({e})") from None
         fmt = d.get('format', 1)
-        if fmt==1: data,c = d.pop('data', None),_from_format1(d)
-        elif fmt==2: data,c = d.get('data'),_global_bs(d['config'])
+        if fmt==1: data,c = d.pop('data', None),_from_format3(_from_format1(d))
+        elif fmt==2: data,c = d.get('data'),_from_format3(_global_bs(d['config']))
+        elif fmt==3: data,c = d.get('data'),_from_format3(d['config'])
         elif fmt==CONFIG_FORMAT: data,c = d.get('data'),d['config']
         else: raise ValueError(f"{f}: config format {fmt} is newer than this fathomnbs reads ({CONFIG_FORMAT}); upgrade fathomnbs")
         try: return config_from_dict(c), data
@@ -392,17 +421,18 @@ def roi_view(cfg:TrainConfig)->int:
 
 # %% ../nbs/08_run.ipynb #38f1ca14
 def build_model(cfg:TrainConfig, pretrained=None, *, tax:Taxonomy):
-    "The `StreamNet` of `cfg` for the categories of `tax` (default the bundled 79); weights: `pretrained`, default the config's"
+    "The `StreamNet` of `cfg` for the categories of `tax`; weights: `pretrained`, default the config's"
     from fathomnbs.model import StreamNet
     p = cfg.pretrained if pretrained is None else pretrained
-    kw = dict(drop_path_rate=cfg.drop_path) if cfg.drop_path else {}
+    kw = dict(drop_path_rate=cfg.drop_path_rate) if cfg.drop_path_rate else {}
+    a = attention(cfg)
     return StreamNet(cfg.archs[:len(cfg.views)] if not cfg.shared else cfg.archs[:1]*len(cfg.views),
-                     pretrained=list(p) if isinstance(p, (list, tuple)) else p, shared=cfg.shared, fusion=cfg.fusion, head=cfg.head, attn_depth=cfg.attn_depth,
-                     attn_heads=cfg.attn_heads, attn_width=cfg.attn_width, attn_drop=cfg.attn_dropout,
-                     aux_heads=cfg.aux_heads, rank_heads=cfg.rank_heads, n_classes=len(tax), tax=tax, **kw)
+                     pretrained=list(p) if isinstance(p, (list, tuple)) else p, shared=cfg.shared, fusion=cfg.fusion, head=cfg.head,
+                     attn_depth=a.depth, attn_heads=a.heads, attn_width=a.width, attn_dropout=a.dropout,
+                     aux_heads=cfg.aux_heads, rank_heads=cfg.rank_heads, num_classes=len(tax), tax=tax, **kw)
 
 # %% ../nbs/08_run.ipynb #01fd58cd
 def build_loss(cfg:TrainConfig, tax:Taxonomy):
-    "The `HierLoss` of `cfg` over the categories of `tax` (default the bundled 79)"
+    "The `HierLoss` of `cfg` over the categories of `tax`"
     from fathomnbs.loss import HierLoss
     return HierLoss(lam=cfg.lam, smoothing=cfg.smoothing, decode=cfg.decode, aux_weight=cfg.aux_weight, rank_weight=cfg.rank_weight, tax=tax)
