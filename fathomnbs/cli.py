@@ -169,8 +169,10 @@ def train_config(a:argparse.Namespace, p:argparse.ArgumentParser)->TrainConfig:
     "The config of parsed arguments: preset, then --config, then each option; a bad value is a usage error naming its option"
     d = config_dict(preset(a.preset))
     if a.config:
-        try: d.update(json.loads(Path(a.config).read_text()))
+        try: given = json.loads(Path(a.config).read_text())
         except (OSError, ValueError) as e: p.error(f"--config {a.config}: {e}")
+        if not isinstance(given, dict): p.error(f"--config {a.config}: must be a JSON object of config fields ({{\"epochs\": 3}}), not a {type(given).__name__}")
+        d.update(given)
     try: base = config_from_dict(d)
     except ValueError as e: p.error(f"--config {a.config}: {e}")
     cli = {}

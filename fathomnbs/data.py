@@ -19,7 +19,7 @@ from .core import fmt_ids, read_utf8
 # %% auto #0
 __all__ = ['COLS', 'FRAME_EXTS', 'DataError', 'to_rgb8', 'load_rgb', 'fit_min_size', 'read_coco', 'read_annotations_csv',
            'resolved_paths', 'split_json', 'check_labels', 'read_split', 'copy_split', 'frame_size_mismatches',
-           'check_images', 'crop_box', 'cut_row', 'add_folds', 'bundle_split', 'show_pairs']
+           'check_images', 'crop_box', 'cut_row', 'check_foldable', 'add_folds', 'bundle_split', 'show_pairs']
 
 # %% ../nbs/02_data.ipynb #672e1bbd
 COLS = ['annotation_id', 'image_id', 'roi', 'frame', 'x', 'y', 'w', 'h', 'frame_w', 'frame_h', 'label']
@@ -111,7 +111,7 @@ def _check_boxes(df:pd.DataFrame, where:str)->pd.DataFrame:
     return df
 
 # %% ../nbs/02_data.ipynb #de331705
-_ROI_RE = re.compile(r'(\d+)_(\d+)\.png')
+_ROI_RE = re.compile(r'(\d+)_(\d+)\.png', re.IGNORECASE)
 
 def read_annotations_csv(split:str|Path, # split folder holding annotations.csv
                         )->pd.DataFrame:
@@ -134,7 +134,8 @@ def read_annotations_csv(split:str|Path, # split folder holding annotations.csv
 
 def _frame_path(split:Path, image_id:int)->Path|None:
     for e in FRAME_EXTS:
-        if (p:=split/'images'/f'{image_id}{e}').exists(): return p
+        for x in (e, e.upper()):  # 1357.jpg or 1357.JPG
+            if (p:=split/'images'/f'{image_id}{x}').exists(): return p
     return None
 
 def _image_size(p):
@@ -207,7 +208,11 @@ def _check_files(df:pd.DataFrame, split:Path, files:str):
     no_roi = df['roi'].isna() & ~can_cut
     no_frame = df['frame'].isna()
     msgs = []
-    if no_frame.any(): msgs.append("frame file(s) missing: " + ', '.join(str(split/'images'/f'{i}.png') for i in sorted(df['image_id'][no_frame].unique())[:10]) + f" ({df['image_id'][no_frame].nunique()} frame(s), {no_frame.sum()} ROI(s))")
+    if no_frame.any():
+        ids = sorted(df['image_id'][no_frame].unique())
+        other = sorted(p.name for i in ids[:10] for p in (split/'images').glob(f'{i}.*'))  # there, in a format not read
+        msgs.append("frame file(s) missing: " + ', '.join(str(split/'images'/f'{i}.png') for i in ids[:10]) + f" ({len(ids)} frame(s), {no_frame.sum()} ROI(s))"
+                    + (f"; found {', '.join(other[:3])}: frames must be {', '.join(FRAME_EXTS)} files" if other else ''))
     if no_roi.any(): msgs.append("ROI file(s) missing and no box to cut them from: " + ', '.join(str(split/'rois'/f'{i}_{a}.png') for i,a in zip(df['image_id'][no_roi][:10], df['annotation_id'][no_roi][:10])) + f" ({no_roi.sum()} in all)")
     if not msgs: return
     if files=='error': raise DataError(f"{split}: " + '; '.join(msgs))
@@ -298,16 +303,22 @@ def cut_row(r, # a split-table row with its frame path, box and frame size
     return crop_box(load_rgb(r['frame']) if img is None else img, (r['x'], r['y'], r['w'], r['h']), (r['frame_w'], r['frame_h']), scale)
 
 # %% ../nbs/02_data.ipynb #717a4cec
+def check_foldable(df:pd.DataFrame, n:int, grouped:bool=False):
+    "A `DataError` if `df` cannot be cut into `n` folds: an unlabelled row (named), fewer frames (grouped) or ROIs than folds"
+    blank = df['label'].eq('') | df['label'].isna()
+    if blank.any(): raise DataError(f"cannot fold unlabelled rows (label ''): annotation(s) {fmt_ids(df['annotation_id'][blank].tolist())}; "
+                                    "label them, or leave them out of the training split")
+    n_units = df['image_id'].nunique() if grouped else len(df)
+    if n_units<n: raise DataError(f"{n} folds need at least {n} {'frames' if grouped else 'ROIs'}; the split has {n_units}")
+
 def add_folds(df:pd.DataFrame, # a labelled split table
               n:int=5, # number of folds
               grouped:bool=False, # keep each frame's ROIs in one fold (StratifiedGroupKFold by image_id)
               seed:int=42, # shuffling seed
              )->pd.DataFrame:
     "A copy of `df` with a `fold` column (0..n-1): the validation fold of each row"
-    if (df['label']=='').any(): raise DataError("cannot fold unlabelled rows (label '')")
+    check_foldable(df, n, grouped)
     groups = df['image_id'].values if grouped else None
-    n_units = len(np.unique(groups)) if grouped else len(df)
-    if n_units<n: raise DataError(f"{n} folds need at least {n} {'frames' if grouped else 'ROIs'}; the split has {n_units}")
     counts = df['label'].value_counts()
     rare = counts[counts<n]
     if len(rare): warnings.warn(f"{len(rare)} class(es) have fewer than {n} samples and cannot be in every validation fold: "

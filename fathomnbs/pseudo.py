@@ -18,16 +18,14 @@ from .data import check_images, resolved_paths, DataError
 from .run import TrainConfig, RunDir
 
 # %% auto #0
-__all__ = ['add_pseudo']
+__all__ = ['read_pseudo', 'add_pseudo']
 
 # %% ../nbs/14_pseudo.ipynb #09743a82
-def add_pseudo(df:pd.DataFrame, # the folded labelled rows
-               cfg:TrainConfig, # its `pseudo` folder and `pseudo_threshold`
-               tax:Taxonomy, # the run's categories
-               out:Path=None, # the run folder: its `pseudo.csv` records the rows (checked on a resume)
-              )->pd.DataFrame:
-    "`df` with the confident rows of a prediction as pseudo-labels: fold -1, so they train in every fold and validate in none"
-    src = Path(cfg.pseudo)
+def read_pseudo(src:str|Path, # a fathomnbs-predict output folder
+                tax:Taxonomy, # the run's categories
+               )->pd.DataFrame:
+    "The predicted rows of `src` with their images and boxes; an error naming a missing file or a name that is not among `tax`'s"
+    src = Path(src)
     need = [src/'predictions.csv', src/'split.csv']
     missing = [str(f) for f in need if not f.exists()]
     if missing: raise FileNotFoundError(f"--pseudo {src}: no {', '.join(missing)}; give a fathomnbs-predict output folder")
@@ -36,6 +34,16 @@ def add_pseudo(df:pd.DataFrame, # the folded labelled rows
     for c in ('roi', 'frame'): rows[c] = rows[c].astype(object).where(rows[c].notna(), None)
     bad = sorted(set(rows['prediction']) - set(tax.names))
     if bad: raise DataError(f"--pseudo {src}: predicted names that are not this run's categories: {bad[:5]}")
+    return rows
+
+def add_pseudo(df:pd.DataFrame, # the folded labelled rows
+               cfg:TrainConfig, # its `pseudo` folder and `pseudo_threshold`
+               tax:Taxonomy, # the run's categories
+               out:Path=None, # the run folder: its `pseudo.csv` records the rows (checked on a resume)
+              )->pd.DataFrame:
+    "`df` with the confident rows of a prediction as pseudo-labels: fold -1, so they train in every fold and validate in none"
+    src = Path(cfg.pseudo)
+    rows = read_pseudo(src, tax)
     # a predicted row that is a labelled row (the same ROI file, or the same frame and box) keeps its label; splits
     # number their annotations and images separately (the competition's test ids 1..788 are train ids too), so ids say nothing
     lab_frame,row_frame,row_roi = resolved_paths(df['frame']),resolved_paths(rows['frame']),resolved_paths(rows['roi'])

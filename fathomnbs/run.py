@@ -14,10 +14,10 @@ from .taxonomy import RANK_HEADS, Taxonomy, load_taxonomy
 from .core import atomic_write
 
 # %% auto #0
-__all__ = ['RUNTIME_FIELDS', 'PRESETS', 'CHOICES', 'PREDICT_CHOICES', 'REF_BS', 'CONFIG_FORMAT', 'TrainConfig', 'preset',
-           'config_dict', 'check_types', 'config_from_dict', 'Attention', 'attention', 'world_size', 'process_bs',
-           'peak_lr', 'implied', 'check_config', 'resolve', 'RunLocked', 'RunDir', 'roi_view', 'build_model',
-           'build_loss']
+__all__ = ['RUNTIME_FIELDS', 'PRESETS', 'GROUP_CHOICES', 'CHOICES', 'PREDICT_CHOICES', 'REF_BS', 'CONFIG_FORMAT', 'TrainConfig',
+           'preset', 'config_dict', 'check_types', 'config_from_dict', 'Attention', 'attention', 'augment',
+           'world_size', 'process_bs', 'peak_lr', 'implied', 'check_config', 'resolve', 'RunLocked', 'RunDir',
+           'roi_view', 'build_model', 'build_loss']
 
 # %% ../nbs/08_run.ipynb #f6b2aff1
 @dataclass
@@ -177,6 +177,10 @@ class Attention:
     width:int=256 # width of the blocks, and of the view's output
     dropout:float=0.3 # dropout in the blocks
 
+GROUP_CHOICES = dict(aug=dict(pad_mode=('zeros', 'border', 'reflection')))  # the allowed values inside the groups (those of the fields: `CHOICES`)
+
+def _say(v)->str: return json.dumps(v) if isinstance(v, (str, int, float, bool, type(None))) else repr(v)
+
 def attention(cfg:TrainConfig)->Attention:
     "The `Attention` of `cfg.attn`; a `ValueError` naming an unknown field or a bad value"
     names = [f.name for f in dataclasses.fields(Attention)]
@@ -185,9 +189,29 @@ def attention(cfg:TrainConfig)->Attention:
     a = Attention(**cfg.attn)
     for f in dataclasses.fields(a):
         v = getattr(a, f.name)
-        if not _is(v, f.type): raise ValueError(f"attn: {f.name} must be {_KIND[f.type]}, not {json.dumps(v) if isinstance(v, (str, int, float, bool, type(None))) else repr(v)}")
+        if not _is(v, f.type): raise ValueError(f"attn: {f.name} must be {_KIND[f.type]}, not {_say(v)}")
         if (v<1 if f.type=='int' else not 0<=v<1): raise ValueError(f"attn: {f.name} must be {'at least 1' if f.type=='int' else 'in [0, 1)'}, not {v}")
     if a.width%a.heads: raise ValueError(f"attn: width {a.width} must divide among heads {a.heads}")
+    return a
+
+def augment(cfg:TrainConfig):
+    "The `Augment` of `cfg.aug` over the 2nd place's (None: off); a `ValueError` naming an unknown field or a bad value"
+    if cfg.aug is None: return None
+    from fathomnbs.datablock import Augment
+    names = [f.name for f in dataclasses.fields(Augment)]
+    bad = sorted(set(cfg.aug)-set(names))
+    if bad: raise ValueError(f"aug: unknown field(s) {', '.join(bad)}; fields: {', '.join(names)}")
+    a = Augment(**{k:_tup(v) for k,v in cfg.aug.items()})
+    for f in dataclasses.fields(a):
+        v = getattr(a, f.name)
+        pair = f.type=='tuple'  # a range: two numbers, low then high
+        if not _is(v, f.type) or (pair and not (len(v)==2 and all(_is(x, 'float') for x in v) and v[0]<=v[1])):
+            raise ValueError(f"aug: {f.name} must be {'two numbers, low then high' if pair else _KIND[f.type]}, not {_say(v)}")
+    for k in ('flip', 'downscale'):
+        if not 0<=getattr(a, k)<=1: raise ValueError(f"aug: {k} is a probability, in [0, 1], not {getattr(a, k)}")
+    if not 0<a.min_scale<=1: raise ValueError(f"aug: min_scale is a share of the ROI's area, in (0, 1], not {a.min_scale}")
+    ok = GROUP_CHOICES['aug']['pad_mode']
+    if a.pad_mode not in ok: raise ValueError(f"aug: pad_mode must be one of {', '.join(ok)}, not {a.pad_mode!r}")
     return a
 
 # %% ../nbs/08_run.ipynb #6178fd06
@@ -249,28 +273,33 @@ def check_config(cfg:TrainConfig):
     attention(cfg)
     bad = [v for v in cfg.views if v not in ('roi', 'frame') and not re.fullmatch(r'context\d+(\.\d+)?', v)]
     if bad: raise ValueError(f"unknown view(s) {bad}: use 'roi', 'frame' or 'context<scale>'")
+    if all(v=='frame' for v in cfg.views): raise ValueError("views need one of the ROI ('roi' or 'context<scale>'): the frame alone gives every ROI of a frame the same input")
     if cfg.fusion=='attention' and len(cfg.views)<2: raise ValueError("fusion 'attention' needs a context view after the first (query) view")
     if cfg.feature_cache and cfg.fusion=='attention': raise ValueError("feature_cache keeps pooled vectors; fusion 'attention' needs the views' tokens")
     if cfg.head=='probe':
         bad = [k for k,b in (('feature_cache', not cfg.feature_cache), ('fusion', cfg.fusion!='concat'), ('rank_heads', bool(cfg.rank_heads)), ('aux_heads', cfg.aux_heads)) if b]
         if bad: raise ValueError(f"head 'probe' is fitted on cached, concatenated features: it needs feature_cache true, fusion concat, "
                                  f"no rank or aux heads; change: {', '.join(bad)} (or use head 'linear')")
+    if cfg.stats is not None:  # one (mean, std) of 3 numbers each, or one per view
+        pair = lambda o: len(o)==2 and all(isinstance(x, (list, tuple)) and len(x)==3 and all(_is(v, 'float') for v in x) for x in o)
+        per = [cfg.stats] if pair(cfg.stats) else list(cfg.stats)
+        if not ((len(per)==1 or len(per)==len(cfg.views)) and all(isinstance(o, (list, tuple)) and pair(o) for o in per)):
+            raise ValueError(f"stats must be one (mean, std) pair of 3 numbers each, or one such pair per view ({len(cfg.views)}), not {_say(cfg.stats)}")
+        if any(s<=0 for o in per for s in o[1]): raise ValueError(f"stats: every std must be positive, not {_say(cfg.stats)}")
     n_bb = 1 if cfg.shared else len(cfg.views)
     if len(cfg.archs)<n_bb: raise ValueError(f"{len(cfg.views)} views need {n_bb} architecture(s) in archs, got {len(cfg.archs)}")
 
 def resolve(cfg:TrainConfig)->TrainConfig:
     "`cfg` with every default made explicit (normalisation per view, the whole augmentation and attention), after checking it"
     import timm
-    from fathomnbs.datablock import Augment, view_stats
+    from fathomnbs.datablock import view_stats
     cfg = implied(cfg); check_config(cfg)
     unknown = [a for a in cfg.archs if not timm.is_model(a)]
     if unknown: raise ValueError(f"unknown timm architecture(s): {', '.join(unknown)} (see timm.list_models())")
     archs = [cfg.archs[0 if cfg.shared else i] for i in range(len(cfg.views))]
     stats = [_timm_stats(a) for a in archs] if cfg.stats is None else view_stats(cfg.stats, len(cfg.views))
-    if cfg.aug is not None:
-        bad = sorted(set(cfg.aug)-{f.name for f in dataclasses.fields(Augment)})
-        if bad: raise ValueError(f"aug: unknown field(s) {', '.join(bad)}; fields: {', '.join(f.name for f in dataclasses.fields(Augment))}")
-    aug = None if cfg.aug is None else asdict(Augment(**{k:_tup(v) for k,v in cfg.aug.items()}))
+    a = augment(cfg)
+    aug = None if a is None else asdict(a)
     warmup = (0.05 if cfg.lr_scale=='sqrt' else 0.) if cfg.warmup is None else float(cfg.warmup)
     return dataclasses.replace(cfg, stats=tuple(tuple(tuple(float(x) for x in o) for o in s) for s in stats), aug=_tup(aug), attn=asdict(attention(cfg)), warmup=warmup)
 

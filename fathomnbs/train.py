@@ -20,7 +20,7 @@ from fastprogress.fastprogress import progress_bar
 
 from .core import atomic_write, progress_lines, log0, fmt_ids
 from .taxonomy import load_taxonomy, best_constant, RANK_HEADS, Taxonomy
-from .data import read_split, add_folds, check_images, check_labels, DataError
+from .data import read_split, add_folds, check_foldable, check_images, check_labels, DataError
 from .datablock import fathom_dls, Augment, FrameCache
 from .model import main_logits, fathom_splitter, llrd_groups
 from .loss import decode_probs, dist_tensor, fathom_metrics, RankAccuracy
@@ -31,7 +31,7 @@ from .callbacks import (TrainingError, unwrap_model, weights_checksum, FoldTrack
                                  lr_schedule, fold_callbacks)
 from .probe import fit_probe, probe_net, probe_fold
 from .calibrate import calibrate
-from .pseudo import add_pseudo
+from .pseudo import add_pseudo, read_pseudo
 
 # %% auto #0
 __all__ = ['make_learner', 'predict_probs', 'train_fold', 'check_run_dir', 'data_record', 'check_same_data', 'prepare_data',
@@ -382,9 +382,14 @@ def train(cfg:TrainConfig, # the run's settings
     process_bs(cfg)  # the global batch divides among this launch's processes
     if not Path(data).is_dir(): raise FileNotFoundError(f"--data {data}: no such split folder")
     if out.exists() and not out.is_dir(): raise ValueError(f"--out {out}: is a file, not a folder")
+    files = [p for p in (cfg.pretrained if isinstance(cfg.pretrained, (list, tuple)) else [cfg.pretrained]) if isinstance(p, (str, os.PathLike))]
+    for p in files:
+        if not Path(p).is_file(): raise FileNotFoundError(f"--pretrained {p}: no such weights file")
     tax = _taxonomy(cfg)
+    if cfg.pseudo: read_pseudo(cfg.pseudo, tax)  # its files and names
     df,notes = check_images(read_split(data, classes=tax.names) if df is None else check_labels(df, tax.names, 'the split table'), full=cfg.check_images=='full')
     for n in notes: log0(f"warning: {n}")
+    check_foldable(df, cfg.folds, cfg.grouped)
     if num_distrib()>1 and cfg.feature_cache:
         raise ValueError("feature_cache trains the heads on cached features in seconds, in one process: run it without torchrun")
     _start_distributed()
