@@ -287,7 +287,10 @@ def check_config(cfg:TrainConfig):
             raise ValueError(f"stats must be one (mean, std) pair of 3 numbers each, or one such pair per view ({len(cfg.views)}), not {_say(cfg.stats)}")
         if any(s<=0 for o in per for s in o[1]): raise ValueError(f"stats: every std must be positive, not {_say(cfg.stats)}")
     n_bb = 1 if cfg.shared else len(cfg.views)
-    if len(cfg.archs)<n_bb: raise ValueError(f"{len(cfg.views)} views need {n_bb} architecture(s) in archs, got {len(cfg.archs)}")
+    if len(cfg.archs)!=n_bb: raise ValueError(f"{len(cfg.views)} view(s){' sharing one backbone' if cfg.shared else ''} need {n_bb} architecture(s) in archs, "
+                                      f"got {len(cfg.archs)}: {', '.join(cfg.archs)}" + (" (an architecture no view takes would be ignored)" if len(cfg.archs)>n_bb else ''))
+    if isinstance(cfg.pretrained, (list, tuple)) and len(cfg.pretrained)!=n_bb:
+        raise ValueError(f"pretrained: {len(cfg.pretrained)} weights file(s) for {n_bb} backbone(s); give one per backbone, or true or false")
 
 def resolve(cfg:TrainConfig)->TrainConfig:
     "`cfg` with every default made explicit (normalisation per view, the whole augmentation and attention), after checking it"

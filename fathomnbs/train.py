@@ -369,6 +369,17 @@ def train_full(cfg:TrainConfig, df:pd.DataFrame, out:str|Path,
     distrib_barrier()
     return res
 
+# %% ../nbs/15_train.ipynb #7b63df7f
+def _check_batches(cfg:TrainConfig, df:pd.DataFrame):
+    "A `TrainingError` if a fold to train has fewer training ROIs than one batch (its loader drops a partial batch: no step would run)"
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')  # rare classes: said when the folds are made
+        fold = add_folds(df, cfg.folds, grouped=cfg.grouped, seed=cfg.seed)['fold']  # the folds `prepare_data` makes
+    n_tr = {k:int((fold!=k).sum()) for k in (cfg.run_folds or range(cfg.folds))}
+    k = min(n_tr, key=n_tr.get)
+    if n_tr[k]<cfg.bs: raise TrainingError(f"fold {k}: {n_tr[k]} training ROIs, fewer than one batch (the global batch bs {cfg.bs}); "
+                                           "lower --bs, or use fewer --folds")
+
 # %% ../nbs/15_train.ipynb #2598398c
 def train(cfg:TrainConfig, # the run's settings
           data:str|Path, # split folder (annotations.csv, images/, rois/, and its COCO json)
@@ -390,6 +401,7 @@ def train(cfg:TrainConfig, # the run's settings
     df,notes = check_images(read_split(data, classes=tax.names) if df is None else check_labels(df, tax.names, 'the split table'), full=cfg.check_images=='full')
     for n in notes: log0(f"warning: {n}")
     check_foldable(df, cfg.folds, cfg.grouped)
+    if cfg.head!='probe' and not cfg.pseudo: _check_batches(cfg, df)
     if num_distrib()>1 and cfg.feature_cache:
         raise ValueError("feature_cache trains the heads on cached features in seconds, in one process: run it without torchrun")
     _start_distributed()
