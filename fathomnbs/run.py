@@ -140,6 +140,8 @@ def _is(v, t:str)->bool:
     if t=='str': return isinstance(v, (str, os.PathLike))  # a path from Python: written as a string
     return isinstance(v, {'tuple':(tuple, list), 'dict':dict}[t])  # a list from Python is a tuple's value too
 
+def _say(v)->str: return json.dumps(v) if isinstance(v, (str, int, float, bool, type(None))) else repr(v)  # a value as its JSON reads
+
 _KIND = {'int':'an integer', 'float':'a number', 'bool':'true or false', 'str':'a string', 'tuple':'a list', 'dict':'a JSON object', 'None':'null'}
 
 def check_types(cfg:TrainConfig):
@@ -147,7 +149,7 @@ def check_types(cfg:TrainConfig):
     for f in dataclasses.fields(cfg):
         ts,v = [t.strip() for t in str(f.type).split('|')],getattr(cfg, f.name)
         if not any(_is(v, t) for t in ts):
-            raise ValueError(f"{f.name} must be {' or '.join(_KIND.get(t, t) for t in ts)}, not {json.dumps(v) if isinstance(v, (str, int, float, bool, type(None))) else repr(v)}")
+            raise ValueError(f"{f.name} must be {' or '.join(_KIND.get(t, t) for t in ts)}, not {_say(v)}")
     for k in ('views', 'archs', 'rank_heads'):
         bad = [o for o in getattr(cfg, k) if not isinstance(o, str)]
         if bad: raise ValueError(f"{k} must be a list of names, not {list(getattr(cfg, k))}")
@@ -179,14 +181,16 @@ class Attention:
 
 GROUP_CHOICES = dict(aug=dict(pad_mode=('zeros', 'border', 'reflection')))  # the allowed values inside the groups (those of the fields: `CHOICES`)
 
-def _say(v)->str: return json.dumps(v) if isinstance(v, (str, int, float, bool, type(None))) else repr(v)
+def _group(cls, d:dict, name:str):
+    "`cls(**d)` for the config's group `name`; a `ValueError` naming the fields `cls` lacks"
+    names = [f.name for f in dataclasses.fields(cls)]
+    bad = sorted(set(d)-set(names))
+    if bad: raise ValueError(f"{name}: unknown field(s) {', '.join(bad)}; fields: {', '.join(names)}")
+    return cls(**{k:_tup(v) for k,v in d.items()})
 
 def attention(cfg:TrainConfig)->Attention:
     "The `Attention` of `cfg.attn`; a `ValueError` naming an unknown field or a bad value"
-    names = [f.name for f in dataclasses.fields(Attention)]
-    bad = sorted(set(cfg.attn)-set(names))
-    if bad: raise ValueError(f"attn: unknown field(s) {', '.join(bad)}; fields: {', '.join(names)}")
-    a = Attention(**cfg.attn)
+    a = _group(Attention, cfg.attn, 'attn')
     for f in dataclasses.fields(a):
         v = getattr(a, f.name)
         if not _is(v, f.type): raise ValueError(f"attn: {f.name} must be {_KIND[f.type]}, not {_say(v)}")
@@ -198,10 +202,7 @@ def augment(cfg:TrainConfig):
     "The `Augment` of `cfg.aug` over the 2nd place's (None: off); a `ValueError` naming an unknown field or a bad value"
     if cfg.aug is None: return None
     from fathomnbs.datablock import Augment
-    names = [f.name for f in dataclasses.fields(Augment)]
-    bad = sorted(set(cfg.aug)-set(names))
-    if bad: raise ValueError(f"aug: unknown field(s) {', '.join(bad)}; fields: {', '.join(names)}")
-    a = Augment(**{k:_tup(v) for k,v in cfg.aug.items()})
+    a = _group(Augment, cfg.aug, 'aug')
     for f in dataclasses.fields(a):
         v = getattr(a, f.name)
         pair = f.type=='tuple'  # a range: two numbers, low then high

@@ -20,7 +20,7 @@ from fastprogress.fastprogress import progress_bar
 
 from .core import atomic_write, progress_lines, log0, fmt_ids
 from .taxonomy import load_taxonomy, best_constant, RANK_HEADS, Taxonomy
-from .data import read_split, add_folds, check_foldable, check_images, check_labels, DataError
+from .data import read_split, add_folds, check_images, check_labels, DataError
 from .datablock import fathom_dls, Augment, FrameCache
 from .model import main_logits, fathom_splitter, llrd_groups
 from .loss import decode_probs, dist_tensor, fathom_metrics, RankAccuracy
@@ -34,9 +34,9 @@ from .calibrate import calibrate
 from .pseudo import add_pseudo, read_pseudo
 
 # %% auto #0
-__all__ = ['make_learner', 'predict_probs', 'train_fold', 'check_run_dir', 'data_record', 'check_same_data', 'prepare_data',
-           'untrained_loss', 'training_warnings', 'summarize', 'plot_curves', 'final_epochs', 'train_full', 'train',
-           'print_summary']
+__all__ = ['make_learner', 'predict_probs', 'train_fold', 'check_run_dir', 'data_record', 'check_same_data', 'fold_split',
+           'prepare_data', 'untrained_loss', 'training_warnings', 'summarize', 'plot_curves', 'final_epochs',
+           'train_full', 'train', 'print_summary']
 
 # %% ../nbs/15_train.ipynb #72d0d3fb
 def make_learner(cfg:TrainConfig, # a resolved config (`resolve`)
@@ -221,13 +221,18 @@ def check_same_data(f:Path, rec:pd.DataFrame):
     if what: raise DataError(f"{f}: the data changed since this run began: {'; '.join(what)}. Every fold of a run trains on the same "
                              "data: restore it to resume, or train into another --out")
 
-def prepare_data(cfg:TrainConfig, data:str|Path, out:Path, df:pd.DataFrame=None)->pd.DataFrame:
-    "Read (unless given) and fold the split; write folds.csv; fill the frame cache (run once, rank 0 first)"
-    df = read_split(data, classes=_taxonomy(cfg).names) if df is None else df
+def fold_split(cfg:TrainConfig, df:pd.DataFrame)->pd.DataFrame:
+    "`df` cut into the config's folds (`add_folds`), its notes (rare classes) logged"
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter('always')
         df = add_folds(df, cfg.folds, grouped=cfg.grouped, seed=cfg.seed)
     for o in w: log0(f"note: {o.message}")
+    return df
+
+def prepare_data(cfg:TrainConfig, data:str|Path, out:Path, df:pd.DataFrame=None)->pd.DataFrame:
+    "Read (unless given) and fold (unless folded) the split; write folds.csv; fill the frame cache (run once, rank 0 first)"
+    df = read_split(data, classes=_taxonomy(cfg).names) if df is None else df
+    if 'fold' not in df: df = fold_split(cfg, df)
     f,rec = RunDir(out).folds_csv,data_record(df)
     if f.exists(): check_same_data(f, rec)  # resuming: every fold trains on the data the run began with
     elif rank_distrib()==0: atomic_write(f, rec.to_csv(index=False).encode())
@@ -371,11 +376,8 @@ def train_full(cfg:TrainConfig, df:pd.DataFrame, out:str|Path,
 
 # %% ../nbs/15_train.ipynb #7b63df7f
 def _check_batches(cfg:TrainConfig, df:pd.DataFrame):
-    "A `TrainingError` if a fold to train has fewer training ROIs than one batch (its loader drops a partial batch: no step would run)"
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')  # rare classes: said when the folds are made
-        fold = add_folds(df, cfg.folds, grouped=cfg.grouped, seed=cfg.seed)['fold']  # the folds `prepare_data` makes
-    n_tr = {k:int((fold!=k).sum()) for k in (cfg.run_folds or range(cfg.folds))}
+    "A `TrainingError` if a fold to train of the folded `df` has fewer training ROIs than one batch (its loader drops a partial batch: no step would run)"
+    n_tr = {k:int((df['fold']!=k).sum()) for k in (cfg.run_folds or range(cfg.folds))}
     k = min(n_tr, key=n_tr.get)
     if n_tr[k]<cfg.bs: raise TrainingError(f"fold {k}: {n_tr[k]} training ROIs, fewer than one batch (the global batch bs {cfg.bs}); "
                                            "lower --bs, or use fewer --folds")
@@ -400,7 +402,7 @@ def train(cfg:TrainConfig, # the run's settings
     if cfg.pseudo: read_pseudo(cfg.pseudo, tax)  # its files and names
     df,notes = check_images(read_split(data, classes=tax.names) if df is None else check_labels(df, tax.names, 'the split table'), full=cfg.check_images=='full')
     for n in notes: log0(f"warning: {n}")
-    check_foldable(df, cfg.folds, cfg.grouped)
+    df = fold_split(cfg, df.drop(columns='fold', errors='ignore'))  # the folds, made once: checked here, recorded by `prepare_data`
     if cfg.head!='probe' and not cfg.pseudo: _check_batches(cfg, df)
     if num_distrib()>1 and cfg.feature_cache:
         raise ValueError("feature_cache trains the heads on cached features in seconds, in one process: run it without torchrun")
